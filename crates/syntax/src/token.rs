@@ -1,0 +1,256 @@
+//! Tokens, produced by a logos DFA. Strings, dates and block comments are
+//! scanned by callbacks so escapes and unterminated literals get precise errors.
+
+use logos::{FilterResult, Lexer, Logos};
+use std::fmt;
+
+use crate::Span;
+
+/// Why a piece of input is not a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LexError {
+    #[default]
+    UnexpectedChar,
+    UnterminatedString,
+    UnterminatedDate,
+    UnterminatedComment,
+    NumberTooLarge,
+}
+
+impl LexError {
+    pub fn message(self) -> &'static str {
+        match self {
+            LexError::UnexpectedChar => "unexpected character",
+            LexError::UnterminatedString => "unterminated text literal",
+            LexError::UnterminatedDate => "unterminated date literal",
+            LexError::UnterminatedComment => "unterminated block comment",
+            LexError::NumberTooLarge => "number literal does not fit in 64 bits",
+        }
+    }
+}
+
+#[derive(Logos, Debug, Clone, PartialEq)]
+#[logos(error = LexError)]
+#[logos(skip r"[ \t\r\n\f\u{FEFF}\u{A0}]+")]
+#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+pub enum Token<'src> {
+    #[token("/*", block_comment)]
+    BlockComment,
+
+    #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
+    Ident(&'src str),
+    #[regex(r"[0-9]+", |lex| lex.slice().parse::<i64>().map_err(|_| LexError::NumberTooLarge))]
+    Int(i64),
+    #[regex(r"[0-9]+\.[0-9]+", |lex| lex.slice().parse::<f64>().map_err(|_| LexError::UnexpectedChar))]
+    Dec(f64),
+    #[token("\"", text_literal)]
+    Text(String),
+    #[token("'", date_literal)]
+    Date(&'src str),
+
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token(",")]
+    Comma,
+    #[token(";")]
+    Semi,
+    #[token(":")]
+    Colon,
+    #[token(".")]
+    Dot,
+    #[token("=")]
+    Assign,
+    #[token("==")]
+    EqEq,
+    #[token("!=")]
+    NotEq,
+    #[token("<")]
+    Lt,
+    #[token("<=")]
+    Le,
+    #[token(">")]
+    Gt,
+    #[token(">=")]
+    Ge,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("*")]
+    Star,
+    #[token("/")]
+    Slash,
+    #[token("%")]
+    Percent,
+    #[token("!")]
+    Bang,
+    #[token("&&")]
+    AndAnd,
+    #[token("||")]
+    OrOr,
+
+    /// Not produced by logos: a lexing error, kept in the stream so the parser can recover.
+    Error(LexError),
+}
+
+fn block_comment<'s>(lex: &mut Lexer<'s, Token<'s>>) -> FilterResult<(), LexError> {
+    match lex.remainder().find("*/") {
+        Some(end) => {
+            lex.bump(end + 2);
+            FilterResult::Skip
+        }
+        None => {
+            lex.bump(lex.remainder().len());
+            FilterResult::Error(LexError::UnterminatedComment)
+        }
+    }
+}
+
+fn text_literal<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<String, LexError> {
+    let rest = lex.remainder();
+    let mut out = String::new();
+    let mut chars = rest.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                lex.bump(i + 1);
+                return Ok(out);
+            }
+            '\\' => match chars.next() {
+                Some((_, e)) => match e {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    'r' => out.push('\r'),
+                    '"' | '\\' | '\'' => out.push(e),
+                    // Unknown escapes stay as written (regex texts like "\d" rely on it).
+                    other => {
+                        out.push('\\');
+                        out.push(other);
+                    }
+                },
+                None => break,
+            },
+            c => out.push(c),
+        }
+    }
+    lex.bump(rest.len());
+    Err(LexError::UnterminatedString)
+}
+
+fn date_literal<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<&'s str, LexError> {
+    let rest = lex.remainder();
+    match rest.find(['\'', '\n']) {
+        Some(end) if rest.as_bytes()[end] == b'\'' => {
+            lex.bump(end + 1);
+            Ok(&rest[..end])
+        }
+        _ => {
+            let end = rest.find('\n').unwrap_or(rest.len());
+            lex.bump(end);
+            Err(LexError::UnterminatedDate)
+        }
+    }
+}
+
+/// Lexes a whole source text. Errors become [`Token::Error`] tokens.
+pub fn lex(src: &str) -> Vec<(Token<'_>, Span)> {
+    Token::lexer(src)
+        .spanned()
+        .map(|(tok, range)| {
+            let span = Span::new(range.start, range.end);
+            match tok {
+                Ok(tok) => (tok, span),
+                Err(e) => (Token::Error(e), span),
+            }
+        })
+        .collect()
+}
+
+impl fmt::Display for Token<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = match self {
+            Token::BlockComment => "comment",
+            Token::Ident(name) => return write!(f, "{name}"),
+            Token::Int(n) => return write!(f, "{n}"),
+            Token::Dec(n) => return write!(f, "{n}"),
+            Token::Text(_) => "text literal",
+            Token::Date(_) => "date literal",
+            Token::LParen => "(",
+            Token::RParen => ")",
+            Token::LBrace => "{",
+            Token::RBrace => "}",
+            Token::LBracket => "[",
+            Token::RBracket => "]",
+            Token::Comma => ",",
+            Token::Semi => ";",
+            Token::Colon => ":",
+            Token::Dot => ".",
+            Token::Assign => "=",
+            Token::EqEq => "==",
+            Token::NotEq => "!=",
+            Token::Lt => "<",
+            Token::Le => "<=",
+            Token::Gt => ">",
+            Token::Ge => ">=",
+            Token::Plus => "+",
+            Token::Minus => "-",
+            Token::Star => "*",
+            Token::Slash => "/",
+            Token::Percent => "%",
+            Token::Bang => "!",
+            Token::AndAnd => "&&",
+            Token::OrOr => "||",
+            Token::Error(e) => e.message(),
+        };
+        f.write_str(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<Token<'_>> {
+        lex(src).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn numbers_and_methods() {
+        assert_eq!(
+            kinds("218.5.round(0)"),
+            vec![
+                Token::Dec(218.5),
+                Token::Dot,
+                Token::Ident("round"),
+                Token::LParen,
+                Token::Int(0),
+                Token::RParen
+            ]
+        );
+        assert_eq!(kinds("24.isNumber")[..2], [Token::Int(24), Token::Dot]);
+    }
+
+    #[test]
+    fn strings_dates_comments() {
+        assert_eq!(
+            kinds(
+                r#"/* c */ "a\"b\\n" // x
+            '01-Jan-2019'"#
+            ),
+            vec![Token::Text("a\"b\\n".into()), Token::Date("01-Jan-2019")]
+        );
+        assert_eq!(kinds("\"abc"), vec![Token::Error(LexError::UnterminatedString)]);
+        assert_eq!(kinds("/* abc"), vec![Token::Error(LexError::UnterminatedComment)]);
+        assert_eq!(kinds("99999999999999999999"), vec![Token::Error(LexError::NumberTooLarge)]);
+    }
+}
