@@ -1,0 +1,6 @@
+//! number builtins.
+
+#[allow(unused_imports)]
+use super::{b, Builtin};
+
+pub(crate) static TABLE: &[Builtin] = &[];

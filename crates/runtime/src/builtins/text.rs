@@ -1,0 +1,6 @@
+//! text builtins.
+
+#[allow(unused_imports)]
+use super::{b, Builtin};
+
+pub(crate) static TABLE: &[Builtin] = &[];

@@ -1,0 +1,315 @@
+//! Runtime values. `Value` is 16 bytes; lists and maps are shared references
+//! (Deluge has reference semantics for collections, see ARCHITECTURE.md).
+
+mod format;
+mod json;
+
+use chrono::{NaiveDateTime, NaiveTime};
+use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+pub use format::{format_date, format_datetime, format_decimal, format_time};
+pub use json::{from_json, parse_json, to_json, to_json_string};
+
+pub type Text = Rc<String>;
+pub type ListRef = Rc<RefCell<Vec<Value>>>;
+pub type MapData = IndexMap<Value, Value, FxBuildHasher>;
+pub type MapRef = Rc<RefCell<MapData>>;
+
+#[derive(Clone, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    /// Deluge Number: signed 64-bit.
+    Int(i64),
+    /// Deluge Decimal: a Java double.
+    Dec(f64),
+    Text(Text),
+    /// A date (time part 00:00:00).
+    Date(NaiveDateTime),
+    DateTime(NaiveDateTime),
+    Time(NaiveTime),
+    List(ListRef),
+    Map(MapRef),
+}
+
+/// The type of a value, for messages and dispatch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    Null,
+    Bool,
+    Int,
+    Dec,
+    Text,
+    Date,
+    DateTime,
+    Time,
+    List,
+    Map,
+}
+
+impl Type {
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::Null => "NULL",
+            Type::Bool => "BOOLEAN",
+            Type::Int => "NUMBER",
+            Type::Dec => "DECIMAL",
+            Type::Text => "TEXT",
+            Type::Date => "DATE",
+            Type::DateTime => "DATE-TIME",
+            Type::Time => "TIME",
+            Type::List => "LIST",
+            Type::Map => "KEY-VALUE",
+        }
+    }
+}
+
+impl Value {
+    pub fn ty(&self) -> Type {
+        match self {
+            Value::Null => Type::Null,
+            Value::Bool(_) => Type::Bool,
+            Value::Int(_) => Type::Int,
+            Value::Dec(_) => Type::Dec,
+            Value::Text(_) => Type::Text,
+            Value::Date(_) => Type::Date,
+            Value::DateTime(_) => Type::DateTime,
+            Value::Time(_) => Type::Time,
+            Value::List(_) => Type::List,
+            Value::Map(_) => Type::Map,
+        }
+    }
+
+    pub fn text(s: impl Into<String>) -> Value {
+        Value::Text(Rc::new(s.into()))
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+
+    pub fn map(map: MapData) -> Value {
+        Value::Map(Rc::new(RefCell::new(map)))
+    }
+
+    pub fn empty_map() -> Value {
+        Value::map(MapData::default())
+    }
+
+    /// Builds a map from text keys.
+    pub fn map_from<'a>(pairs: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
+        Value::map(pairs.into_iter().map(|(k, v)| (Value::text(k), v)).collect())
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Numeric value as f64, for Number and Decimal.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(n) => Some(*n as f64),
+            Value::Dec(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// Deluge's `==`: numbers compare by value across Number/Decimal, text is
+    /// case-sensitive, dates by instant, lists and maps element-wise.
+    pub fn loose_eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Int(a), Value::Dec(b)) | (Value::Dec(b), Value::Int(a)) => (*a as f64) == *b,
+            (Value::Date(a) | Value::DateTime(a), Value::Date(b) | Value::DateTime(b)) => a == b,
+            (Value::List(a), Value::List(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
+                let (a, b) = (a.borrow(), b.borrow());
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.loose_eq(y))
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
+                let (a, b) = (a.borrow(), b.borrow());
+                a.len() == b.len()
+                    && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v.loose_eq(w)))
+            }
+            _ => self == other,
+        }
+    }
+
+    /// Ordering for `<`, `>`, sort: numbers, text (by code point), dates, times, booleans.
+    /// `None` when the two values are not comparable.
+    pub fn compare(&self, other: &Value) -> Option<Ordering> {
+        match (self, other) {
+            (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
+            (Value::Int(_) | Value::Dec(_), Value::Int(_) | Value::Dec(_)) => {
+                self.as_f64()?.partial_cmp(&other.as_f64()?)
+            }
+            (Value::Text(a), Value::Text(b)) => Some(a.as_str().cmp(b.as_str())),
+            (Value::Date(a) | Value::DateTime(a), Value::Date(b) | Value::DateTime(b)) => {
+                Some(a.cmp(b))
+            }
+            (Value::Time(a), Value::Time(b)) => Some(a.cmp(b)),
+            (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+
+    /// Text as `info` prints it: a top-level list joins its elements with `,`;
+    /// anything nested, and every map, is compact JSON.
+    pub fn to_display(&self) -> String {
+        let mut out = String::new();
+        self.write_display(&mut out);
+        out
+    }
+
+    pub fn write_display(&self, out: &mut String) {
+        match self {
+            Value::Text(s) => out.push_str(s),
+            Value::List(items) => {
+                for (i, item) in items.borrow().iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    match item {
+                        Value::List(_) | Value::Map(_) => json::write_json(item, out, 0),
+                        other => other.write_display(out),
+                    }
+                }
+            }
+            Value::Map(_) => json::write_json(self, out, 0),
+            other => format::write_scalar(other, out),
+        }
+    }
+}
+
+/// Strict equality, used for map keys, `contains`, `indexOf`, `distinct`:
+/// types must match (`1` and `"1"` differ, `1` and `1.0` differ).
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Dec(a), Value::Dec(b)) => a.to_bits() == b.to_bits() || a == b,
+            (Value::Text(a), Value::Text(b)) => a == b,
+            (Value::Date(a), Value::Date(b)) => a == b,
+            (Value::DateTime(a), Value::DateTime(b)) => a == b,
+            (Value::Time(a), Value::Time(b)) => a == b,
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b) || *a.borrow() == *b.borrow(),
+            (Value::Map(a), Value::Map(b)) => {
+                Rc::ptr_eq(a, b) || {
+                    let (a, b) = (a.borrow(), b.borrow());
+                    a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Value {}
+
+impl Hash for Value {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Value::Null => {}
+            Value::Bool(b) => b.hash(state),
+            Value::Int(n) => n.hash(state),
+            Value::Dec(d) => {
+                let d = if *d == 0.0 { 0.0 } else { *d };
+                d.to_bits().hash(state)
+            }
+            Value::Text(s) => s.as_str().hash(state),
+            Value::Date(d) | Value::DateTime(d) => d.hash(state),
+            Value::Time(t) => t.hash(state),
+            Value::List(l) => {
+                let l = l.borrow();
+                l.len().hash(state);
+                for v in l.iter() {
+                    v.hash(state);
+                }
+            }
+            Value::Map(m) => m.borrow().len().hash(state),
+        }
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Text(s) => write!(f, "{:?}", s.as_str()),
+            other => write!(f, "{}", to_json_string(other)),
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::text(s)
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Text(Rc::new(s))
+    }
+}
+impl From<i64> for Value {
+    fn from(n: i64) -> Value {
+        Value::Int(n)
+    }
+}
+impl From<f64> for Value {
+    fn from(n: f64) -> Value {
+        Value::Dec(n)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+    }
+
+    #[test]
+    fn display_rules() {
+        let inner = Value::list(vec![Value::from("Projects"), Value::from("Reports")]);
+        let l = Value::list(vec![Value::from("Creator"), Value::Int(5), inner.clone()]);
+        assert_eq!(l.to_display(), r#"Creator,5,["Projects","Reports"]"#);
+        assert_eq!(inner.to_display(), "Projects,Reports");
+        let m = Value::map_from([("a", Value::Int(1)), ("b", Value::Dec(2.0))]);
+        assert_eq!(m.to_display(), r#"{"a":1,"b":2.0}"#);
+        assert_eq!(Value::Null.to_display(), "null");
+    }
+
+    #[test]
+    fn equality_is_type_strict_but_eq_op_is_numeric() {
+        assert_ne!(Value::Int(1), Value::from("1"));
+        assert_ne!(Value::Int(1), Value::Dec(1.0));
+        assert!(Value::Int(1).loose_eq(&Value::Dec(1.0)));
+    }
+}

@@ -1,0 +1,75 @@
+//! Printing scalars: decimals Java-style, dates in Zoho's default layout.
+
+use chrono::{NaiveDateTime, NaiveTime};
+use std::fmt::Write;
+
+use super::Value;
+
+/// Java `Double.toString`-like: shortest text that reads back to the same value,
+/// always with a fractional part; plain notation between 1e-7 and 1e21.
+pub fn format_decimal(d: f64) -> String {
+    if d.is_nan() {
+        return "NaN".into();
+    }
+    if d.is_infinite() {
+        return if d > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    let abs = d.abs();
+    if abs != 0.0 && !(1e-7..1e21).contains(&abs) {
+        // 1.0E21 style.
+        let s = format!("{d:e}");
+        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let mant = if mant.contains('.') { mant.to_string() } else { format!("{mant}.0") };
+        return format!("{mant}E{exp}");
+    }
+    let mut s = format!("{d}");
+    if !s.contains('.') {
+        s.push_str(".0");
+    }
+    s
+}
+
+pub fn format_date(d: &NaiveDateTime) -> String {
+    d.format("%d-%b-%Y").to_string()
+}
+
+pub fn format_datetime(d: &NaiveDateTime) -> String {
+    d.format("%d-%b-%Y %H:%M:%S").to_string()
+}
+
+pub fn format_time(t: &NaiveTime) -> String {
+    t.format("%H:%M:%S").to_string()
+}
+
+/// Writes a non-collection value as `info` shows it.
+pub(super) fn write_scalar(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Dec(d) => out.push_str(&format_decimal(*d)),
+        Value::Text(s) => out.push_str(s),
+        Value::Date(d) => out.push_str(&format_date(d)),
+        Value::DateTime(d) => out.push_str(&format_datetime(d)),
+        Value::Time(t) => out.push_str(&format_time(t)),
+        Value::List(_) | Value::Map(_) => out.push_str(&v.to_display()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_print_like_java() {
+        assert_eq!(format_decimal(1.0), "1.0");
+        assert_eq!(format_decimal(2.5), "2.5");
+        assert_eq!(format_decimal(0.4636476090008061), "0.4636476090008061");
+        assert_eq!(format_decimal(-0.1), "-0.1");
+        assert_eq!(format_decimal(1e21), "1.0E21");
+        assert_eq!(format_decimal(1.5e-8), "1.5E-8");
+        assert_eq!(format_decimal(123456789.0), "123456789.0");
+    }
+}

@@ -1,0 +1,205 @@
+//! JSON in and out. Parsing builds `Value`s directly (no intermediate tree).
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt::{self, Write};
+
+use super::{format, MapData, Value};
+
+/// Deepest nesting printed; deeper (or cyclic) structures print `null` there.
+const MAX_PRINT_DEPTH: usize = 128;
+
+/// Compact JSON text of a value (what `toString()` of a map gives).
+pub fn to_json_string(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, &mut out, 0);
+    out
+}
+
+fn write_str(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+pub(crate) fn write_json(v: &Value, out: &mut String, depth: usize) {
+    if depth > MAX_PRINT_DEPTH {
+        out.push_str("null");
+        return;
+    }
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Dec(d) if !d.is_finite() => out.push_str("null"),
+        Value::Bool(_) | Value::Int(_) | Value::Dec(_) => format::write_scalar(v, out),
+        Value::Text(s) => write_str(s, out),
+        Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
+            let mut s = String::new();
+            format::write_scalar(v, &mut s);
+            write_str(&s, out);
+        }
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.borrow().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(item, out, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Map(map) => {
+            out.push('{');
+            for (i, (k, val)) in map.borrow().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                match k {
+                    Value::Text(s) => write_str(s, out),
+                    other => write_str(&other.to_display(), out),
+                }
+                out.push(':');
+                write_json(val, out, depth + 1);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Converts to a serde_json value (for `--json` output and HTTP bodies).
+pub fn to_json(v: &Value) -> serde_json::Value {
+    to_json_depth(v, 0)
+}
+
+fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
+    use serde_json::Value as J;
+    if depth > MAX_PRINT_DEPTH {
+        return J::Null;
+    }
+    match v {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(n) => J::from(*n),
+        Value::Dec(d) => serde_json::Number::from_f64(*d).map(J::Number).unwrap_or(J::Null),
+        Value::Text(s) => J::String(s.to_string()),
+        Value::Date(_) | Value::DateTime(_) | Value::Time(_) => J::String(v.to_display()),
+        Value::List(items) => J::Array(items.borrow().iter().map(|x| to_json_depth(x, depth + 1)).collect()),
+        Value::Map(map) => J::Object(
+            map.borrow()
+                .iter()
+                .map(|(k, val)| {
+                    let key = match k {
+                        Value::Text(s) => s.to_string(),
+                        other => other.to_display(),
+                    };
+                    (key, to_json_depth(val, depth + 1))
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Converts from a serde_json value: objects → Map, arrays → List, integers → Number.
+pub fn from_json(j: &serde_json::Value) -> Value {
+    use serde_json::Value as J;
+    match j {
+        J::Null => Value::Null,
+        J::Bool(b) => Value::Bool(*b),
+        J::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Dec(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        J::String(s) => Value::text(s.as_str()),
+        J::Array(items) => Value::list(items.iter().map(from_json).collect()),
+        J::Object(map) => {
+            Value::map(map.iter().map(|(k, v)| (Value::text(k.as_str()), from_json(v))).collect())
+        }
+    }
+}
+
+struct JsonValue(Value);
+
+impl<'de> Deserialize<'de> for JsonValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<JsonValue, D::Error> {
+        d.deserialize_any(JsonVisitor).map(JsonValue)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Int(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(i64::try_from(n).map(Value::Int).unwrap_or(Value::Dec(n as f64)))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        Ok(Value::Dec(n))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::text(s))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::from(s))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(JsonValue(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::list(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = MapData::with_capacity_and_hasher(access.size_hint().unwrap_or(0), Default::default());
+        while let Some((k, JsonValue(v))) = access.next_entry::<String, JsonValue>()? {
+            map.insert(Value::from(k), v);
+        }
+        Ok(Value::map(map))
+    }
+}
+
+/// Parses JSON text into a value. The error names the line and column.
+pub fn parse_json(text: &str) -> Result<Value, String> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = JsonValue::deserialize(&mut de).map_err(|e| e.to_string())?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(v.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_keeps_order_and_types() {
+        let v = parse_json(r#"{"b":1,"a":[1.5,"x",null,true],"c":{}}"#).unwrap();
+        assert_eq!(to_json_string(&v), r#"{"b":1,"a":[1.5,"x",null,true],"c":{}}"#);
+        assert!(parse_json("{").is_err());
+        assert!(parse_json("[1] x").is_err());
+    }
+}
