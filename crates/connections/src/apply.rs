@@ -1,0 +1,421 @@
+//! Turning a link name plus an outgoing request into an authenticated request: host and
+//! scope checks, token refresh (single-flight in process, file lock across processes),
+//! credential injection, redirects.
+
+use std::sync::Arc;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use crate::error::ConnectionError;
+use crate::hosts::{allowed_hosts, expand, host_matches, scheme_ok, service_patterns};
+use crate::model::{now, AuthKind, AuthState, Connection, Grant, Location, Service};
+use crate::oauth::{split_scopes, token_request, TokenEndpoint, TokenFailure, TokenResponse};
+use crate::registry::{lock, Registry};
+use crate::request::{Body, Injected, OutgoingRequest};
+use crate::store::SecretRecord;
+
+const DEFAULT_MARGIN: i64 = 300;
+
+impl Registry {
+    /// Authenticates `req` with connection `link`: checks the state, the host allow-list and
+    /// the required scopes, refreshes the token when it is within the refresh margin of its
+    /// expiry (one refresh at a time per connection, across processes too), then injects the
+    /// credential. The returned request holds the credential as a secret; send it with
+    /// [`OutgoingRequest::to_reqwest`] or the `final_*` accessors.
+    pub async fn apply(
+        &self,
+        link: &str,
+        mut req: OutgoingRequest,
+    ) -> Result<OutgoingRequest, ConnectionError> {
+        let (conn, service) = self.usable(link)?;
+        self.check_host(&conn, service, &req.url)?;
+        let granted = if conn.granted_scopes.is_empty() { &conn.scopes } else { &conn.granted_scopes };
+        for scope in &req.required_scopes {
+            if !scope_covered(granted, scope) {
+                return Err(ConnectionError::ScopeMissing {
+                    link: link.into(),
+                    service: service.name.clone(),
+                    scope: scope.clone(),
+                });
+            }
+        }
+        let rec = self.fresh_secrets(link, service).await?;
+        req.injected.clear();
+        inject(link, service, &rec, &mut req)?;
+        for (k, v) in &service.headers {
+            if !req.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(k)) {
+                req.headers.push((k.clone(), v.clone()));
+            }
+        }
+        Ok(req)
+    }
+
+    /// Whether `link`'s credential may be sent to `url` (host on the allow-list, https or a
+    /// loopback host). Unknown links are an error.
+    pub fn is_host_allowed(&self, link: &str, url: &Url) -> Result<bool, ConnectionError> {
+        let conn = self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+        let service = self.service_of(link)?;
+        Ok(scheme_ok(url) && allowed_hosts(service, &conn)?.iter().any(|p| host_matches(p, url)))
+    }
+
+    /// The service whose hosts (for any Zoho data centre) cover `url`, preferring the one
+    /// whose base URL is the longest prefix of it.
+    pub fn service_for_url(&self, url: &Url) -> Option<&Service> {
+        let mut best: Option<(usize, &Service)> = None;
+        for service in &self.services {
+            for (pattern, base) in service_patterns(service) {
+                if !host_matches(&pattern, url) {
+                    continue;
+                }
+                let score = base
+                    .filter(|b| !b.contains('*') && url.as_str().starts_with(b.as_str()))
+                    .map_or(1, |b| b.len() + 1);
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, service));
+                }
+            }
+        }
+        best.map(|(_, s)| s)
+    }
+
+    /// Prepares the next hop of a redirect: drops every injected credential, resolves
+    /// `location` against the current URL, adjusts method and body for `status` (303, and
+    /// 301/302 after POST, become a body-less GET), and re-applies the connection only if the
+    /// new host is allowed. The HTTP layer calls this for each redirect it follows.
+    pub async fn follow_redirect(
+        &self,
+        link: Option<&str>,
+        mut req: OutgoingRequest,
+        location: &str,
+        status: u16,
+    ) -> Result<OutgoingRequest, ConnectionError> {
+        req.strip_credentials();
+        req.url = req
+            .url
+            .join(location)
+            .map_err(|e| ConnectionError::Http(format!("bad redirect location: {e}")))?;
+        req.query.clear();
+        if status == 303 || (matches!(status, 301 | 302) && req.method == reqwest::Method::POST) {
+            if req.method != reqwest::Method::HEAD {
+                req.method = reqwest::Method::GET;
+            }
+            req.body = Body::Empty;
+        }
+        match link {
+            Some(link) if self.is_host_allowed(link, &req.url)? => self.apply(link, req).await,
+            _ => Ok(req),
+        }
+    }
+
+    /// Sends `req` (authenticated with `link` when given) and follows up to 10 redirects
+    /// through [`Registry::follow_redirect`], so a credential never reaches a host outside the
+    /// service's allow-list.
+    pub async fn send(
+        &self,
+        link: Option<&str>,
+        req: OutgoingRequest,
+    ) -> Result<reqwest::Response, ConnectionError> {
+        let mut req = match link {
+            Some(l) => self.apply(l, req).await?,
+            None => req,
+        };
+        for _ in 0..=10 {
+            let resp = req.to_reqwest(&self.http).send().await.map_err(ConnectionError::http)?;
+            let status = resp.status();
+            let location = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
+            match location {
+                Some(loc) if status.is_redirection() => {
+                    req = self.follow_redirect(link, req, &loc.to_string(), status.as_u16()).await?;
+                }
+                _ => return Ok(resp),
+            }
+        }
+        Err(ConnectionError::Http("too many redirects".into()))
+    }
+
+    /// Forces a token refresh (OAuth connections), whatever the expiry.
+    pub async fn refresh(&self, link: &str) -> Result<Connection, ConnectionError> {
+        let (_, service) = self.usable(link)?;
+        if service.auth != AuthKind::Oauth2 {
+            return Err(ConnectionError::Invalid(format!(
+                "connection \"{link}\" uses {} authentication: nothing to refresh",
+                service.auth.as_str()
+            )));
+        }
+        let flight = self.flight(link);
+        let _in_process = flight.lock().await;
+        self.refresh_locked(link, service, true).await?;
+        self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })
+    }
+
+    fn usable(&self, link: &str) -> Result<(Connection, &Service), ConnectionError> {
+        let conn = self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+        let service = self.service_of(link)?;
+        match &conn.state {
+            AuthState::Authorized => Ok((conn, service)),
+            AuthState::NotAuthorized => Err(ConnectionError::NotAuthorized { link: link.into() }),
+            AuthState::NeedsReauthorization { reason } => Err(ConnectionError::NeedsReauthorization {
+                link: link.into(),
+                reason: reason.clone(),
+            }),
+        }
+    }
+
+    fn check_host(&self, conn: &Connection, service: &Service, url: &Url) -> Result<(), ConnectionError> {
+        let allowed = allowed_hosts(service, conn)?;
+        let host = url.host_str().unwrap_or_default().to_string();
+        if !allowed.iter().any(|p| host_matches(p, url)) {
+            return Err(ConnectionError::HostNotAllowed {
+                link: conn.link.clone(),
+                host,
+                allowed: allowed.join(", "),
+            });
+        }
+        if !scheme_ok(url) {
+            return Err(ConnectionError::InsecureUrl { link: conn.link.clone(), host });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn flight(&self, link: &str) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.flights).entry(link.to_string()).or_default().clone()
+    }
+
+    async fn fresh_secrets(&self, link: &str, service: &Service) -> Result<SecretRecord, ConnectionError> {
+        let rec = self.secrets_of(link);
+        if service.auth != AuthKind::Oauth2 || is_fresh(&rec, service) {
+            return Ok(rec);
+        }
+        let flight = self.flight(link);
+        let _in_process = flight.lock().await;
+        let rec = self.secrets_of(link);
+        if is_fresh(&rec, service) {
+            return Ok(rec);
+        }
+        self.refresh_locked(link, service, false).await
+    }
+
+    /// Refreshes under the cross-process lock; the caller holds the in-process flight lock.
+    async fn refresh_locked(
+        &self,
+        link: &str,
+        service: &Service,
+        force: bool,
+    ) -> Result<SecretRecord, ConnectionError> {
+        let _cross_process = match &self.store {
+            Some(store) => {
+                let (store, name) = (store.clone(), link.to_string());
+                let guard = tokio::task::spawn_blocking(move || store.lock(&name))
+                    .await
+                    .map_err(|e| ConnectionError::Http(format!("lock task failed: {e}")))??;
+                self.reload()?;
+                Some(guard)
+            }
+            None => None,
+        };
+        let (conn, _) = self.usable(link)?;
+        let rec = self.secrets_of(link);
+        if !force && is_fresh(&rec, service) {
+            return Ok(rec);
+        }
+        let oauth = service.oauth2.as_ref().ok_or_else(|| ConnectionError::Invalid("not an OAuth service".into()))?;
+        let client_id = conn.client_id.clone().unwrap_or_default();
+        let params = match oauth.grant {
+            Grant::ClientCredentials => client_credentials_params(service, &conn),
+            Grant::AuthorizationCode => {
+                let Some(refresh) = rec.refresh_token.clone() else {
+                    return Err(self.mark_dead(link, "no refresh token is stored".into())?);
+                };
+                vec![("grant_type", "refresh_token".into()), ("refresh_token", refresh.expose_secret().to_string())]
+            }
+        };
+        let url = self.endpoint(&expand(oauth.refresh_url.as_ref().unwrap_or(&oauth.token_url), service, &conn)?);
+        let ep = TokenEndpoint {
+            url,
+            client_auth: oauth.client_auth,
+            client_id: &client_id,
+            client_secret: rec.client_secret.as_ref(),
+            extra_params: &oauth.token_params,
+        };
+        match token_request(&self.http, &ep, params, &rec.values()).await {
+            Ok(tr) => self.store_tokens(link, service, tr, false),
+            Err(TokenFailure::Dead(msg)) => Err(self.mark_dead(link, format!("refresh failed: {msg}"))?),
+            Err(TokenFailure::Other(msg)) => Err(ConnectionError::Token { link: link.into(), message: msg }),
+        }
+    }
+
+    /// Records "needs re-authorization" and returns the matching error.
+    fn mark_dead(&self, link: &str, reason: String) -> Result<ConnectionError, ConnectionError> {
+        self.mutate(|st| {
+            if let Some(c) = st.conns.get_mut(link) {
+                c.state = AuthState::NeedsReauthorization { reason: reason.clone() };
+            }
+            Ok(())
+        })?;
+        Ok(ConnectionError::NeedsReauthorization { link: link.into(), reason })
+    }
+
+    /// Saves a token response: absolute expiry, old refresh token kept when none is returned,
+    /// granted scopes, captured fields (`api_domain`, ...) when they point at allowed hosts.
+    pub(crate) fn store_tokens(
+        &self,
+        link: &str,
+        service: &Service,
+        tr: TokenResponse,
+        authorized_now: bool,
+    ) -> Result<SecretRecord, ConnectionError> {
+        let captures = service.oauth2.as_ref().map(|o| o.capture_from_token.clone()).unwrap_or_default();
+        self.mutate(|st| {
+            let conn = st.conns.get_mut(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+            for key in &captures {
+                if let Some(value) = tr.fields.get(key) {
+                    if capture_ok(service, value) {
+                        conn.config.insert(key.clone(), value.trim_end_matches('/').to_string());
+                    }
+                }
+            }
+            if let Some(scope) = &tr.scope {
+                conn.granted_scopes = split_scopes(scope);
+            }
+            conn.state = AuthState::Authorized;
+            if authorized_now {
+                conn.authorized_at = Some(now());
+            }
+            let rec = st.secrets.entry(link.into()).or_default();
+            let t = now();
+            rec.access_token = Some(tr.access_token);
+            if let Some(r) = tr.refresh_token {
+                rec.refresh_token = Some(r);
+            }
+            rec.expires_at = tr.expires_in.map(|s| t.saturating_add(s));
+            rec.obtained_at = Some(t);
+            conn.token_expires_at = rec.expires_at;
+            Ok(rec.clone())
+        })
+    }
+
+    /// Applies the endpoint overrides to an OAuth endpoint URL.
+    pub(crate) fn endpoint(&self, url: &str) -> String {
+        for (from, to) in &self.overrides {
+            if let Some(rest) = url.strip_prefix(from.as_str()) {
+                return format!("{to}{rest}");
+            }
+        }
+        url.to_string()
+    }
+}
+
+pub(crate) fn client_credentials_params(service: &Service, conn: &Connection) -> Vec<(&'static str, String)> {
+    let mut p = vec![("grant_type", "client_credentials".to_string())];
+    if !conn.scopes.is_empty() {
+        p.push(("scope", conn.scopes.join(&service.scope_separator)));
+    }
+    p
+}
+
+/// A captured URL is kept only if its host is one the service may talk to.
+fn capture_ok(service: &Service, value: &str) -> bool {
+    let Ok(url) = Url::parse(value) else { return false };
+    if url.scheme() != "https" && !scheme_ok(&url) {
+        return false;
+    }
+    if service.zoho {
+        let host = url.host_str().unwrap_or_default();
+        return crate::Catalog::builtin().data_centres.iter().any(|d| {
+            Url::parse(&d.api_domain).ok().and_then(|u| u.host_str().map(|h| h == host)) == Some(true)
+        });
+    }
+    service_patterns(service).iter().any(|(p, _)| host_matches(p, &url))
+}
+
+/// Fresh = has an access token that does not expire within the refresh margin (the margin
+/// is capped at half the token's lifetime so short-lived tokens are not refreshed each call).
+fn is_fresh(rec: &SecretRecord, service: &Service) -> bool {
+    if rec.access_token.is_none() {
+        return false;
+    }
+    let Some(expires_at) = rec.expires_at else { return true };
+    let margin = service
+        .oauth2
+        .as_ref()
+        .and_then(|o| o.refresh_margin_secs)
+        .map_or(DEFAULT_MARGIN, |m| i64::try_from(m).unwrap_or(i64::MAX));
+    let lifetime = rec.obtained_at.map_or(margin * 2, |o| expires_at.saturating_sub(o));
+    expires_at.saturating_sub(margin.min(lifetime / 2)) > now()
+}
+
+/// Whether `required` is covered by one of `granted`. Case-insensitive; `X.y.ALL` covers
+/// `X.y.OP` and `X.y.z.OP`; `X.fullaccess.all` covers every `X.*` scope.
+fn scope_covered(granted: &[String], required: &str) -> bool {
+    let req = required.to_ascii_lowercase();
+    granted.iter().any(|g| {
+        let g = g.to_ascii_lowercase();
+        if g == req {
+            return true;
+        }
+        if let Some(service) = g.strip_suffix(".fullaccess.all") {
+            return req.starts_with(&format!("{service}."));
+        }
+        g.strip_suffix(".all").is_some_and(|prefix| req.starts_with(&format!("{prefix}.")))
+    })
+}
+
+fn inject(link: &str, service: &Service, rec: &SecretRecord, req: &mut OutgoingRequest) -> Result<(), ConnectionError> {
+    let missing = || ConnectionError::NotAuthorized { link: link.into() };
+    let mut add = |location: Location, name: &str, value: String| -> Result<(), ConnectionError> {
+        if location == Location::Form && matches!(req.body, Body::Bytes(_)) {
+            return Err(ConnectionError::Invalid(format!(
+                "connection \"{link}\" sends its credential as a form field, but the request has a raw body"
+            )));
+        }
+        req.injected.push(Injected { location, name: name.into(), value: SecretString::from(value) });
+        Ok(())
+    };
+    match service.auth {
+        AuthKind::Oauth2 | AuthKind::Bearer => {
+            let token = rec.access_token.as_ref().ok_or_else(missing)?;
+            let p = &service.credential;
+            let value = if p.location == Location::Header {
+                format!("{}{}", p.prefix, token.expose_secret())
+            } else {
+                token.expose_secret().to_string()
+            };
+            add(p.location, &p.name, value)
+        }
+        AuthKind::ApiKey => {
+            for p in &service.api_keys {
+                let v = rec.api_keys.get(&p.name).ok_or_else(missing)?;
+                let value = if p.location == Location::Header {
+                    format!("{}{}", p.prefix, v.expose_secret())
+                } else {
+                    v.expose_secret().to_string()
+                };
+                add(p.location, &p.name, value)?;
+            }
+            Ok(())
+        }
+        AuthKind::Basic => {
+            let (u, p) = rec.username.as_ref().zip(rec.password.as_ref()).ok_or_else(missing)?;
+            let raw = format!("{}:{}", u.expose_secret(), p.expose_secret());
+            add(Location::Header, "Authorization", format!("Basic {}", STANDARD.encode(raw)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes() {
+        let g = vec!["ZohoBooks.fullaccess.all".to_string(), "ZohoCRM.modules.ALL".to_string()];
+        assert!(scope_covered(&g, "ZohoBooks.invoices.READ"));
+        assert!(scope_covered(&g, "ZohoCRM.modules.contacts.READ"));
+        assert!(scope_covered(&g, "zohocrm.modules.all"));
+        assert!(!scope_covered(&g, "ZohoCRM.settings.ALL"));
+        assert!(!scope_covered(&["repo".into()], "read:user"));
+    }
+}
