@@ -1,1 +1,394 @@
-pub fn run() {}
+//! `dg connections …`: the command-line side of the registry.
+//!
+//! The `dg` binary wires this in with one line: a `Connections { #[command(subcommand)] cmd:
+//! ConnectionsCommand }` variant whose handler returns `dg_connections::cli::run(cmd)`.
+//! Exit codes: 0 success, 1 failure, 2 usage error. Secrets are read from prompts (hidden) or
+//! from standard input (`--stdin`, `--client-secret-stdin`), never from arguments.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::error::ConnectionError;
+use crate::model::{AuthKind, Grant};
+use crate::registry::{NewConnection, Registry};
+use crate::LoopbackListener;
+
+mod output;
+
+/// `dg connections` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum ConnectionsCommand {
+    /// List the services connections can use (built-in catalog and custom services).
+    Services {
+        /// Print a JSON array, one object per service.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a connection: a link name bound to a service.
+    Add(AddArgs),
+    /// Authorize a connection (browser + loopback redirect, pasted redirect, client
+    /// credentials, or prompts for API keys / basic credentials / tokens).
+    Authorize(AuthorizeArgs),
+    /// List connections and their state.
+    List {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one connection (secrets masked).
+    Show {
+        /// Link name.
+        link: String,
+        /// Print a JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refresh a connection's OAuth access token now.
+    Refresh {
+        /// Link name.
+        link: String,
+    },
+    /// Forget a connection's tokens and credentials, keeping its configuration.
+    Logout {
+        /// Link name.
+        link: String,
+    },
+    /// Delete a connection and its secrets.
+    Remove {
+        /// Link name.
+        link: String,
+    },
+    /// Manage custom services.
+    #[command(subcommand)]
+    Service(ServiceCommand),
+}
+
+/// `dg connections service …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ServiceCommand {
+    /// Add (or replace) a custom service described in a TOML file.
+    Add {
+        /// The service description.
+        file: PathBuf,
+    },
+    /// Remove a custom service (no connection may use it).
+    Remove {
+        /// Service name.
+        name: String,
+    },
+    /// Show one service.
+    Show {
+        /// Service name.
+        name: String,
+        /// Print a JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `dg connections add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// Link name scripts will use (`^[a-z][a-z0-9_]{0,49}$`).
+    pub link: String,
+    /// Service name (see `dg connections services`).
+    #[arg(long)]
+    pub service: String,
+    /// Scope to request; repeat or separate with commas. Defaults to the service's defaults.
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Zoho data centre: com, eu, in, com.au, jp, ca, sa, com.cn, uk, ae.
+    #[arg(long)]
+    pub dc: Option<String>,
+    /// Your OAuth app's client id (OAuth services).
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// Read your OAuth app's client secret from the first line of standard input.
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Per-connection value needed by the service's URLs (`shop=acme`, `subdomain=acme`).
+    #[arg(long = "config", value_name = "KEY=VALUE")]
+    pub config: Vec<String>,
+    /// Replace an existing connection with the same link name.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `dg connections authorize`.
+#[derive(Debug, clap::Args)]
+pub struct AuthorizeArgs {
+    /// Link name.
+    pub link: String,
+    /// Do not open a browser; print the URL only.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Non-interactive: read from standard input instead of prompting (API key values one per
+    /// line; username then password; the token; or, for OAuth, the pasted redirect URL/code).
+    #[arg(long)]
+    pub stdin: bool,
+    /// OAuth (CI): import an existing refresh token read from standard input.
+    #[arg(long, conflicts_with = "stdin")]
+    pub refresh_token_stdin: bool,
+    /// Loopback port for the redirect URI (default: the service's, else any free port).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Seconds to wait for the browser to come back.
+    #[arg(long, default_value_t = 180)]
+    pub timeout: u64,
+}
+
+/// Where a command reads and writes. [`run`] uses the process's streams and
+/// [`Registry::default_root`].
+pub struct CliContext<'a> {
+    /// Store root; `None` means [`Registry::default_root`].
+    pub root: Option<PathBuf>,
+    pub stdin: &'a mut dyn BufRead,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Whether prompts and browser/paste interaction are possible.
+    pub interactive: bool,
+}
+
+/// Runs a command against the default store with the process's streams; returns the exit
+/// code (0 ok, 1 failure, 2 usage). Builds its own tokio runtime: call it from synchronous
+/// code.
+pub fn run(cmd: ConnectionsCommand) -> i32 {
+    use std::io::IsTerminal as _;
+    let interactive = std::io::stdin().is_terminal();
+    let stdin = std::io::stdin();
+    let mut stdin = stdin.lock();
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let mut ctx =
+        CliContext { root: None, stdin: &mut stdin, stdout: &mut out, stderr: &mut err, interactive };
+    run_with(cmd, &mut ctx)
+}
+
+/// Like [`run`] with explicit streams and root (tests, embedding).
+pub fn run_with(cmd: ConnectionsCommand, ctx: &mut CliContext<'_>) -> i32 {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let _ = writeln!(ctx.stderr, "error: dg connections must not run inside an async runtime");
+        return 1;
+    }
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = writeln!(ctx.stderr, "error: cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    match rt.block_on(exec(cmd, ctx)) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(ctx.stderr, "error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn open_registry(ctx: &CliContext<'_>) -> Result<Registry, ConnectionError> {
+    match &ctx.root {
+        Some(root) => Registry::open(root),
+        None => Registry::open_default(),
+    }
+}
+
+fn out_err(e: std::io::Error) -> ConnectionError {
+    ConnectionError::io("<stdout>", e)
+}
+
+async fn exec(cmd: ConnectionsCommand, ctx: &mut CliContext<'_>) -> Result<(), ConnectionError> {
+    let mut reg = open_registry(ctx)?;
+    match cmd {
+        ConnectionsCommand::Services { json } => output::services(&reg, json, ctx.stdout),
+        ConnectionsCommand::List { json } => output::list(&reg, json, ctx.stdout),
+        ConnectionsCommand::Show { link, json } => output::show(&reg, &link, json, ctx.stdout),
+        ConnectionsCommand::Add(args) => add(&reg, args, ctx),
+        ConnectionsCommand::Authorize(args) => authorize(&reg, args, ctx).await,
+        ConnectionsCommand::Refresh { link } => {
+            let conn = reg.refresh(&link).await?;
+            let when = conn.token_expires_at.map_or("no expiry".into(), crate::model::format_time);
+            writeln!(ctx.stdout, "refreshed {link}; the token expires {when}").map_err(out_err)
+        }
+        ConnectionsCommand::Logout { link } => {
+            reg.deauthorize(&link)?;
+            writeln!(ctx.stdout, "forgot the credentials of {link}; run `dg connections authorize {link}` to use it again").map_err(out_err)
+        }
+        ConnectionsCommand::Remove { link } => {
+            reg.remove_connection(&link)?;
+            writeln!(ctx.stdout, "removed {link}").map_err(out_err)
+        }
+        ConnectionsCommand::Service(ServiceCommand::Add { file }) => {
+            let s = reg.add_service_file(&file)?;
+            writeln!(ctx.stdout, "added service {} ({})", s.name, s.auth.as_str()).map_err(out_err)
+        }
+        ConnectionsCommand::Service(ServiceCommand::Remove { name }) => {
+            reg.remove_service(&name)?;
+            writeln!(ctx.stdout, "removed service {name}").map_err(out_err)
+        }
+        ConnectionsCommand::Service(ServiceCommand::Show { name, json }) => {
+            output::service(&reg, &name, json, ctx.stdout)
+        }
+    }
+}
+
+fn add(reg: &Registry, args: AddArgs, ctx: &mut CliContext<'_>) -> Result<(), ConnectionError> {
+    let mut config = BTreeMap::new();
+    for kv in &args.config {
+        let (k, v) = kv.split_once('=').ok_or_else(|| {
+            ConnectionError::Invalid(format!("--config expects KEY=VALUE, got \"{kv}\""))
+        })?;
+        config.insert(k.trim().to_string(), v.trim().to_string());
+    }
+    let client_secret = if args.client_secret_stdin {
+        Some(read_secret_line(ctx.stdin, "client secret")?)
+    } else {
+        None
+    };
+    let scopes = args
+        .scopes
+        .iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let conn = reg.add_connection(NewConnection {
+        link: args.link,
+        service: args.service,
+        scopes,
+        dc: args.dc,
+        client_id: args.client_id,
+        client_secret,
+        config,
+        replace: args.force,
+    })?;
+    let service = reg.service_of(&conn.link)?;
+    writeln!(ctx.stdout, "added connection {} ({})", conn.link, service.display_name).map_err(out_err)?;
+    if service.grant() == Some(Grant::AuthorizationCode) {
+        let port = service.oauth2.as_ref().and_then(|o| o.redirect_port);
+        let uri = port.map_or("http://127.0.0.1:PORT/callback (any port)".into(), |p| {
+            format!("http://127.0.0.1:{p}/callback")
+        });
+        writeln!(ctx.stdout, "redirect URI to register with your OAuth app: {uri}").map_err(out_err)?;
+    }
+    writeln!(ctx.stdout, "next: dg connections authorize {}", conn.link).map_err(out_err)
+}
+
+async fn authorize(
+    reg: &Registry,
+    args: AuthorizeArgs,
+    ctx: &mut CliContext<'_>,
+) -> Result<(), ConnectionError> {
+    let link = args.link.clone();
+    let service = reg.service_of(&link)?.clone();
+    match service.auth {
+        AuthKind::ApiKey => {
+            let mut values = BTreeMap::new();
+            for p in &service.api_keys {
+                let label = p.label.clone().unwrap_or_else(|| p.name.clone());
+                values.insert(p.name.clone(), ask_secret(ctx, args.stdin, &label)?);
+            }
+            reg.set_api_keys(&link, values)?;
+        }
+        AuthKind::Basic => {
+            let user = ask_secret(ctx, args.stdin, "username")?;
+            let pass = ask_secret(ctx, args.stdin, "password")?;
+            reg.set_basic(&link, user, pass)?;
+        }
+        AuthKind::Bearer => {
+            let token = ask_secret(ctx, args.stdin, "token")?;
+            reg.set_bearer(&link, token)?;
+        }
+        AuthKind::Oauth2 if args.refresh_token_stdin => {
+            let token = read_secret_line(ctx.stdin, "refresh token")?;
+            reg.import_refresh_token(&link, token).await?;
+        }
+        AuthKind::Oauth2 if service.grant() == Some(Grant::ClientCredentials) => {
+            reg.authorize_client_credentials(&link).await?;
+        }
+        AuthKind::Oauth2 => code_flow(reg, &args, &service, ctx).await?,
+    }
+    writeln!(ctx.stdout, "connection {link} is authorized").map_err(out_err)
+}
+
+async fn code_flow(
+    reg: &Registry,
+    args: &AuthorizeArgs,
+    service: &crate::Service,
+    ctx: &mut CliContext<'_>,
+) -> Result<(), ConnectionError> {
+    let port = args.port.or_else(|| service.oauth2.as_ref().and_then(|o| o.redirect_port));
+    if args.stdin {
+        let uri = format!("http://127.0.0.1:{}/callback", port.unwrap_or(8765));
+        let pending = reg.start_authorization(&args.link, &uri)?;
+        let _ = writeln!(ctx.stderr, "Open this URL, approve, then paste the URL you are redirected to (or the code):\n\n  {}\n", pending.url);
+        let pasted = read_line(ctx.stdin)?;
+        reg.finish_authorization(&pending, &pasted).await?;
+        return Ok(());
+    }
+    let listener = LoopbackListener::bind(port.unwrap_or(0)).await?;
+    let pending = reg.start_authorization(&args.link, listener.redirect_uri())?;
+    let _ = writeln!(ctx.stderr, "Open this URL in a browser and approve access:\n\n  {}\n", pending.url);
+    if !args.no_browser && open::that_detached(pending.url.as_str()).is_err() {
+        let _ = writeln!(ctx.stderr, "(could not open a browser; open the URL yourself)");
+    }
+    let _ = writeln!(ctx.stderr, "Waiting on {} ...", listener.redirect_uri());
+    if ctx.interactive {
+        let _ = writeln!(ctx.stderr, "If the browser cannot reach this machine, paste the redirect URL here.");
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel::<String>();
+    if ctx.interactive {
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            if std::io::stdin().read_line(&mut line).is_ok() && !line.trim().is_empty() {
+                let _ = tx.send(line);
+            }
+        });
+    } else {
+        drop(tx);
+    }
+    let wait = listener.wait(Duration::from_secs(args.timeout));
+    let redirect = tokio::select! {
+        r = wait => r?,
+        Ok(pasted) = rx => pasted,
+    };
+    reg.finish_authorization(&pending, &redirect).await?;
+    Ok(())
+}
+
+/// A secret from stdin (`--stdin`) or a hidden prompt.
+fn ask_secret(ctx: &mut CliContext<'_>, stdin: bool, label: &str) -> Result<SecretString, ConnectionError> {
+    if stdin {
+        return read_secret_line(ctx.stdin, label);
+    }
+    if !ctx.interactive {
+        return Err(ConnectionError::Invalid(format!(
+            "cannot prompt for {label}: standard input is not a terminal; pass --stdin"
+        )));
+    }
+    let value = rpassword::prompt_password(format!("{label}: "))
+        .map_err(|e| ConnectionError::io("<terminal>", e))?;
+    non_empty(SecretString::from(value.trim().to_string()), label)
+}
+
+fn read_secret_line(stdin: &mut dyn BufRead, label: &str) -> Result<SecretString, ConnectionError> {
+    non_empty(SecretString::from(read_line(stdin)?), label)
+}
+
+fn non_empty(s: SecretString, label: &str) -> Result<SecretString, ConnectionError> {
+    use secrecy::ExposeSecret as _;
+    if s.expose_secret().is_empty() {
+        return Err(ConnectionError::Invalid(format!("empty {label} on standard input")));
+    }
+    Ok(s)
+}
+
+fn read_line(stdin: &mut dyn BufRead) -> Result<String, ConnectionError> {
+    let mut line = String::new();
+    stdin.read_line(&mut line).map_err(|e| ConnectionError::io("<stdin>", e))?;
+    Ok(line.trim().to_string())
+}

@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use crate::catalog::{parse_custom, Catalog};
 use crate::error::ConnectionError;
 use crate::model::{
-    now, validate_name, AuthKind, AuthState, Connection, DataCentre, Grant, Service,
+    now, validate_name, AuthKind, AuthState, Connection, DataCentre, Service,
 };
 use crate::store::{DiskStore, SecretRecord};
 
@@ -421,11 +421,6 @@ impl Registry {
         store.save_connections(&state.conns)?;
         *lock(&self.state) = state;
         Ok(out)
-    }
-
-    /// The OAuth grant of a connection's service, if it is an OAuth one.
-    pub(crate) fn grant_of(&self, link: &str) -> Result<Option<Grant>, ConnectionError> {
-        Ok(self.service_of(link)?.grant())
     }
 }
 
