@@ -301,7 +301,9 @@ impl Registry {
     pub(crate) fn endpoint(&self, url: &str) -> String {
         for (from, to) in &self.overrides {
             if let Some(rest) = url.strip_prefix(from.as_str()) {
-                return format!("{to}{rest}");
+                if rest.is_empty() || rest.starts_with(['/', '?']) {
+                    return format!("{to}{rest}");
+                }
             }
         }
         url.to_string()

@@ -1,0 +1,159 @@
+//! Token lifecycle: single-flight refresh in process and across processes, kept refresh
+//! tokens, non-standard error answers, invalid_grant.
+
+mod common;
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use common::{Fake, RefreshMode, CLIENT_ID, CLIENT_SECRET};
+use dg_connections::{
+    AuthState, ConnectionError, NewConnection, OAuthTokens, OutgoingRequest, Registry, SecretString,
+};
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+/// Adds service `fake` and an authorized connection `c` whose access token expired.
+fn expired_connection(reg: &mut Registry, fake: &Fake) {
+    reg.add_service_toml(&fake.oauth_service("fake", "authorization_code", "post"), Path::new("fake.toml"))
+        .unwrap();
+    reg.add_connection(NewConnection {
+        link: "c".into(),
+        service: "fake".into(),
+        client_id: Some(CLIENT_ID.into()),
+        client_secret: Some(SecretString::from(CLIENT_SECRET)),
+        ..Default::default()
+    })
+    .unwrap();
+    reg.set_oauth_tokens(
+        "c",
+        OAuthTokens {
+            access_token: SecretString::from("old-access"),
+            refresh_token: Some(SecretString::from("rt-1")),
+            expires_at: Some(now() - 10),
+        },
+    )
+    .unwrap();
+}
+
+fn auth_header(req: &OutgoingRequest) -> String {
+    req.final_headers().into_iter().find(|(k, _)| k == "Authorization").map(|(_, v)| v).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_requests_cause_one_refresh() {
+    let fake = Fake::start().await;
+    fake.state.refresh_delay_ms.store(200, Ordering::SeqCst);
+    let mut reg = Registry::in_memory();
+    expired_connection(&mut reg, &fake);
+    let reg = Arc::new(reg);
+    let url = format!("{}/api/x", fake.base);
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let (reg, url) = (reg.clone(), url.clone());
+            tokio::spawn(async move { reg.apply("c", OutgoingRequest::get(&url).unwrap()).await })
+        })
+        .collect();
+    let mut headers = Vec::new();
+    for t in tasks {
+        headers.push(auth_header(&t.await.unwrap().unwrap()));
+    }
+    assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 1);
+    assert!(headers.iter().all(|h| h == &headers[0] && h.starts_with("Bearer at-")), "{headers:?}");
+    // The refresh answer had no refresh_token: the old one is kept and still works.
+    reg.refresh("c").await.unwrap();
+    assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn two_processes_sharing_a_store_refresh_once() {
+    let fake = Fake::start().await;
+    fake.state.refresh_delay_ms.store(400, Ordering::SeqCst);
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = Registry::open(dir.path()).unwrap();
+    expired_connection(&mut reg, &fake);
+    drop(reg);
+    let helper = env!("CARGO_BIN_EXE_dg_connections_helper");
+    let url = format!("{}/api/x", fake.base);
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            tokio::process::Command::new(helper)
+                .args(["apply", dir.path().to_str().unwrap(), "c", &url])
+                .output()
+        })
+        .collect();
+    for child in children {
+        let out = child.await.unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok", "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 1);
+    // Both saw the refreshed token; the store holds it with the old refresh token.
+    let reg = Registry::open(dir.path()).unwrap();
+    let req = reg.apply("c", OutgoingRequest::get(&url).unwrap()).await.unwrap();
+    assert!(auth_header(&req).starts_with("Bearer at-"));
+    assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 1);
+    reg.refresh("c").await.unwrap();
+    assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 2, "the kept refresh token still refreshes");
+}
+
+#[tokio::test]
+async fn invalid_grant_marks_needs_reauthorization() {
+    let fake = Fake::start().await;
+    *fake.state.refresh_mode.lock().unwrap() = RefreshMode::InvalidGrant;
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = Registry::open(dir.path()).unwrap();
+    expired_connection(&mut reg, &fake);
+    let url = format!("{}/api/x", fake.base);
+    let err = reg.apply("c", OutgoingRequest::get(&url).unwrap()).await.unwrap_err();
+    assert!(matches!(err, ConnectionError::NeedsReauthorization { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("dg connections authorize c"), "{msg}");
+    assert!(msg.contains("invalid_grant"), "{msg}");
+    assert!(!msg.contains("rt-1"), "the echoed refresh token is redacted: {msg}");
+    // Persisted: a new process sees the state and does not call the token endpoint again.
+    let reg = Registry::open(dir.path()).unwrap();
+    assert!(matches!(reg.connection("c").unwrap().state, AuthState::NeedsReauthorization { .. }));
+    let err = reg.apply("c", OutgoingRequest::get(&url).unwrap()).await.unwrap_err();
+    assert!(matches!(err, ConnectionError::NeedsReauthorization { .. }));
+    assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn http_200_carrying_an_error_is_an_error() {
+    let fake = Fake::start().await;
+    *fake.state.refresh_mode.lock().unwrap() = RefreshMode::ErrorIn200;
+    let mut reg = Registry::in_memory();
+    expired_connection(&mut reg, &fake);
+    let err = reg.refresh("c").await.unwrap_err();
+    assert!(matches!(err, ConnectionError::NeedsReauthorization { .. }), "{err:?}");
+    assert!(err.to_string().contains("invalid_code"));
+}
+
+#[tokio::test]
+async fn fresh_tokens_are_not_refreshed_and_unreachable_servers_are_reported() {
+    let fake = Fake::start().await;
+    let mut reg = Registry::in_memory();
+    expired_connection(&mut reg, &fake);
+    reg.set_oauth_tokens(
+        "c",
+        OAuthTokens {
+            access_token: SecretString::from("fresh"),
+            refresh_token: Some(SecretString::from("rt-1")),
+            expires_at: Some(now() + 3600),
+        },
+    )
+    .unwrap();
+    let req = reg.apply("c", OutgoingRequest::get(&format!("{}/api/x", fake.base)).unwrap()).await.unwrap();
+    assert_eq!(auth_header(&req), "Bearer fresh");
+    assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 0);
+
+    // A token endpoint that does not answer: a Token error, the connection stays authorized.
+    let mut reg = Registry::in_memory().with_endpoint_override(&fake.base, "http://127.0.0.1:9");
+    expired_connection(&mut reg, &fake);
+    let err = reg.refresh("c").await.unwrap_err();
+    assert!(matches!(err, ConnectionError::Token { .. }), "{err:?}");
+    assert_eq!(reg.connection("c").unwrap().state, AuthState::Authorized);
+}
