@@ -1,1 +1,65 @@
-fn main() {}
+//! `dg`: run and check Zoho Deluge scripts outside Zoho.
+
+mod check;
+mod host;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "dg", version, about = "Run, check and test Zoho Deluge scripts outside Zoho")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a script: `info` lines to stdout, the returned value last.
+    Run(run::RunArgs),
+    /// Parse and check scripts without running them.
+    Check(check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    // Deep scripts recurse: give the interpreter a big stack of its own.
+    let worker = std::thread::Builder::new()
+        .name("dg".into())
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || match cli.command {
+            Command::Run(args) => run::run(args),
+            Command::Check(args) => check::check(args),
+        });
+    let code = match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("dg: internal error (this is a bug; please report it)");
+            70
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Reads a script file, or stdin for `-`. Errors are user-facing text.
+fn read_source(path: &str) -> Result<String, String> {
+    let bytes = if path == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        buf
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        format!("{path} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+    })
+}

@@ -2,21 +2,32 @@
 //! through which every side effect passes. This crate does no IO.
 //!
 //! ```
-//! use dg_runtime::{Interpreter, RecordingHost};
+//! use dg_runtime::{Entry, Interpreter, RecordingHost, Script, Value};
+//!
+//! let script = Script::new("string greet(string name) { info \"hi \" + name; return name.length(); }");
+//! assert!(!script.has_errors());
 //! let mut host = RecordingHost::default();
-//! let outcome = Interpreter::new().run_source("info 1 + 2;", &mut host);
+//! let args = vec![("name".to_string(), Value::from("Ada"))];
+//! let outcome = Interpreter::new().run(&script, Entry::Auto, args, &mut host);
 //! assert!(outcome.error.is_none());
-//! assert_eq!(host.info, ["3"]);
+//! assert_eq!(host.info, ["hi Ada"]);
+//! assert_eq!(outcome.result.to_display(), "3");
 //! ```
 
 mod builtins;
+mod compile;
 mod ctx;
 mod error;
+mod eval;
 mod host;
+mod interp;
+mod ir;
 mod limits;
 pub mod value;
 
+pub use builtins::names as builtin_names;
 pub use error::{ErrorKind, Result, RuntimeError};
 pub use host::{Host, HttpBody, HttpRequest, HttpResponse, MultipartPart, RecordingHost};
+pub use interp::{Entry, Failure, FailureKind, Interpreter, Outcome, Script};
 pub use limits::Limits;
 pub use value::{Type, Value};

@@ -1,0 +1,3 @@
+//! Library side of the `dg` command: diagnostic rendering, shared with the tests.
+
+pub mod render;

@@ -1,0 +1,118 @@
+//! `dg run FILE`: run a script or one of its functions.
+
+use clap::Args;
+use dg_cli::render;
+use dg_runtime::value::{from_json, to_json};
+use dg_runtime::{Entry, FailureKind, Interpreter, Limits, Script, Value};
+
+use crate::host::CliHost;
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// The script (`-` reads standard input).
+    file: String,
+    /// An argument: NAME=VALUE. VALUE is read as JSON when it is valid JSON, else as text.
+    #[arg(long = "arg", value_name = "NAME=VALUE")]
+    args: Vec<String>,
+    /// Print one JSON object {"info", "result", "error"} instead of plain output.
+    #[arg(long)]
+    json: bool,
+    /// The function to run when the file defines several.
+    #[arg(long, value_name = "NAME")]
+    function: Option<String>,
+    /// Lift the statement limit and size limits (for benchmarks and batch jobs).
+    #[arg(long)]
+    no_limits: bool,
+    /// Most statements to execute (default 200000, Zoho's limit).
+    #[arg(long, value_name = "N")]
+    max_statements: Option<u64>,
+    /// Fix the clock, e.g. 2024-01-31T10:00:00 (makes runs reproducible).
+    #[arg(long, value_name = "DATETIME")]
+    now: Option<String>,
+    /// Time zone for unixEpoch() and friends (default UTC).
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    tz: String,
+}
+
+fn parse_arg(raw: &str) -> Result<(String, Value), String> {
+    let Some((name, value)) = raw.split_once('=') else {
+        return Err(format!("--arg '{raw}' must look like NAME=VALUE"));
+    };
+    if name.is_empty() {
+        return Err(format!("--arg '{raw}' has no name"));
+    }
+    let value = match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(j) => from_json(&j),
+        Err(_) => Value::text(value),
+    };
+    Ok((name.to_string(), value))
+}
+
+pub fn run(a: RunArgs) -> u8 {
+    match run_inner(a) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            2
+        }
+    }
+}
+
+fn run_inner(a: RunArgs) -> Result<u8, String> {
+    let args = a.args.iter().map(|s| parse_arg(s)).collect::<Result<Vec<_>, _>>()?;
+    let now = match &a.now {
+        Some(s) => Some(
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+                .map_err(|e| format!("--now '{s}': {e} (expected e.g. 2024-01-31T10:00:00)"))?,
+        ),
+        None => None,
+    };
+    let src = crate::read_source(&a.file)?;
+    let script = Script::new(src.as_str());
+    let mut limits = if a.no_limits { Limits::unlimited() } else { Limits::default() };
+    if let Some(n) = a.max_statements {
+        limits.max_statements = Some(n);
+    }
+    let interp = Interpreter { limits, time_zone: a.tz.clone(), ..Interpreter::default() };
+    let mut host = CliHost { collect: a.json, lines: Vec::new(), now };
+    let entry = match &a.function {
+        Some(f) => Entry::Function(f),
+        None => Entry::Auto,
+    };
+    let outcome = interp.run(&script, entry, args, &mut host);
+    let code = match &outcome.error {
+        None => 0,
+        Some(f) if matches!(f.kind, FailureKind::Syntax | FailureKind::Usage) => 2,
+        Some(_) => 1,
+    };
+    if a.json {
+        let error = outcome.error.as_ref().map(|f| {
+            serde_json::json!({"kind": f.kind.as_str(), "message": f.message, "line": f.line, "column": f.column})
+        });
+        let out = serde_json::json!({"info": host.lines, "result": to_json(&outcome.result), "error": error});
+        println!("{out}");
+        return Ok(code);
+    }
+    match &outcome.error {
+        None => {
+            if !outcome.result.is_null() {
+                println!("{}", outcome.result.to_display());
+            }
+        }
+        Some(f) if f.kind == FailureKind::Syntax => {
+            let colour = render::use_colour();
+            for d in script.diagnostics().iter().filter(|d| d.is_error()) {
+                eprint!("{}", render::render(&a.file, &src, d, colour));
+            }
+        }
+        Some(f) => match f.span {
+            Some(span) => {
+                let d = dg_syntax::Diagnostic::error(f.message.clone(), span)
+                    .with_label(format!("{} error here", f.kind.as_str()));
+                eprint!("{}", render::render(&a.file, &src, &d, render::use_colour()));
+            }
+            None => eprintln!("error: {}", f.message),
+        },
+    }
+    Ok(code)
+}

@@ -1,0 +1,553 @@
+//! AST → IR: resolves variables to slots, builtins to their rows, user
+//! functions to indices, and reports what cannot run (unknown functions,
+//! wrong argument counts) as diagnostics before anything executes.
+
+use dg_syntax::ast::{self, BinOp, ExprKind as A, StmtKind as S, UnOp};
+use dg_syntax::{Diagnostic, Span};
+use rustc_hash::FxHashMap;
+
+use crate::builtins;
+use crate::ir::{Expr, ExprKind, Function, Stmt, StmtKind, Task};
+use crate::Value;
+
+/// Lower-case system variables reachable as `zoho.<name>`.
+const ZOHO_VARS: &[&str] = &[
+    "zoho.currentdate",
+    "zoho.currenttime",
+    "zoho.loginuserid",
+    "zoho.loginuser",
+    "zoho.adminuserid",
+    "zoho.adminuser",
+    "zoho.appname",
+    "zoho.appuri",
+    "zoho.ipaddress",
+];
+
+pub(crate) struct Compiled {
+    pub functions: Vec<Function>,
+    /// Top-level statements, if any.
+    pub main: Option<Function>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub(crate) fn compile(program: &ast::Program) -> Compiled {
+    let mut fn_index = FxHashMap::default();
+    let mut diagnostics = Vec::new();
+    for (i, f) in program.functions.iter().enumerate() {
+        let key = f.qualified_name().to_ascii_lowercase();
+        if fn_index.insert(key, i as u32).is_some() {
+            diagnostics.push(Diagnostic::error(
+                format!("function '{}' is defined twice", f.qualified_name()),
+                f.name.span,
+            ));
+        }
+    }
+    let arities: Vec<usize> = program.functions.iter().map(|f| f.params.len()).collect();
+    let mut functions = Vec::new();
+    for f in &program.functions {
+        let params: Vec<String> = f.params.iter().map(|p| p.name.name.clone()).collect();
+        let mut c = FnCompiler::new(&fn_index, &arities, &params, &mut diagnostics);
+        c.collect_block(&f.body.stmts);
+        let body = c.block(&f.body.stmts);
+        let slots = c.slot_names;
+        functions.push(Function { name: f.qualified_name(), params, slots, body });
+    }
+    let main = (!program.stmts.is_empty()).then(|| {
+        let mut c = FnCompiler::new(&fn_index, &arities, &[], &mut diagnostics);
+        c.in_main = true;
+        c.collect_block(&program.stmts);
+        let body = c.block(&program.stmts);
+        Function { name: "main".into(), params: vec![], slots: c.slot_names, body }
+    });
+    Compiled { functions, main, diagnostics }
+}
+
+struct FnCompiler<'a> {
+    fn_index: &'a FxHashMap<String, u32>,
+    arities: &'a [usize],
+    slots: FxHashMap<String, u32>,
+    slot_names: Vec<String>,
+    diags: &'a mut Vec<Diagnostic>,
+    /// Top-level script: unknown names may be arguments given at run time.
+    in_main: bool,
+    reported: rustc_hash::FxHashSet<String>,
+}
+
+impl<'a> FnCompiler<'a> {
+    fn new(
+        fn_index: &'a FxHashMap<String, u32>,
+        arities: &'a [usize],
+        params: &[String],
+        diags: &'a mut Vec<Diagnostic>,
+    ) -> FnCompiler<'a> {
+        let mut c = FnCompiler {
+            fn_index,
+            arities,
+            slots: FxHashMap::default(),
+            slot_names: vec![],
+            diags,
+            in_main: false,
+            reported: Default::default(),
+        };
+        for p in params {
+            c.declare(p);
+        }
+        c
+    }
+
+    fn declare(&mut self, name: &str) -> u32 {
+        if let Some(&s) = self.slots.get(name) {
+            return s;
+        }
+        let s = self.slot_names.len() as u32;
+        self.slots.insert(name.to_string(), s);
+        self.slot_names.push(name.to_string());
+        s
+    }
+
+    fn error(&mut self, msg: impl Into<String>, span: Span) {
+        self.diags.push(Diagnostic::error(msg, span));
+    }
+
+    // ---- pass 1: every name assigned anywhere in the function is a variable ----
+
+    fn collect_block(&mut self, stmts: &[ast::Stmt]) {
+        for s in stmts {
+            match &s.kind {
+                S::Assign { target: ast::Expr { kind: A::Var(id), .. }, .. } => {
+                    self.declare(&id.name);
+                }
+                S::If { branches, otherwise } => {
+                    for (_, b) in branches {
+                        self.collect_block(&b.stmts);
+                    }
+                    if let Some(b) = otherwise {
+                        self.collect_block(&b.stmts);
+                    }
+                }
+                S::ForEach { var, body, .. } | S::ForIndex { var, body, .. } => {
+                    self.declare(&var.name);
+                    self.collect_block(&body.stmts);
+                }
+                S::While { body, .. } => self.collect_block(&body.stmts),
+                S::Try { body, var, handler } => {
+                    self.collect_block(&body.stmts);
+                    if let Some(v) = var {
+                        self.declare(&v.name);
+                    }
+                    self.collect_block(&handler.stmts);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    // ---- pass 2: statements ----
+
+    fn block(&mut self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
+        stmts.iter().filter(|s| !is_empty_stmt(s)).map(|s| self.stmt(s)).collect()
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt) -> Stmt {
+        let kind = match &s.kind {
+            S::Assign { target, value } => self.assign(target, value),
+            S::Expr(e) => StmtKind::Expr(self.expr(e)),
+            S::Info(e) => StmtKind::Info(self.expr(e)),
+            S::Return(e) => StmtKind::Return(e.as_ref().map(|e| self.expr(e))),
+            S::Break => StmtKind::Break,
+            S::Continue => StmtKind::Continue,
+            S::If { branches, otherwise } => {
+                let branches =
+                    branches.iter().map(|(c, b)| (self.expr(c), self.block(&b.stmts))).collect();
+                let otherwise = otherwise.as_ref().map(|b| self.block(&b.stmts)).unwrap_or_default();
+                StmtKind::If(branches, otherwise)
+            }
+            S::ForEach { var, iter, body } => StmtKind::ForEach {
+                slot: self.declare(&var.name),
+                iter: self.expr(iter),
+                body: self.block(&body.stmts),
+            },
+            S::ForIndex { var, iter, body } => StmtKind::ForIndex {
+                slot: self.declare(&var.name),
+                iter: self.expr(iter),
+                body: self.block(&body.stmts),
+            },
+            S::While { cond, body } => {
+                StmtKind::While { cond: self.expr(cond), body: self.block(&body.stmts) }
+            }
+            S::Try { body, var, handler } => StmtKind::Try {
+                body: self.block(&body.stmts),
+                slot: var.as_ref().map(|v| self.declare(&v.name)),
+                handler: self.block(&handler.stmts),
+            },
+            S::Delete(_) => StmtKind::Unsupported(
+                "`delete from` works on Zoho Creator forms, which are not supported outside Zoho Creator".into(),
+            ),
+            S::Error => StmtKind::Unsupported("this statement did not parse".into()),
+        };
+        Stmt { kind, span: s.span }
+    }
+
+    fn assign(&mut self, target: &ast::Expr, value: &ast::Expr) -> StmtKind {
+        match &target.kind {
+            A::Var(id) => {
+                let slot = self.declare(&id.name);
+                if let Some(parts) = self.append_parts(slot, &id.name, value) {
+                    return StmtKind::Append(slot, parts);
+                }
+                StmtKind::Assign(slot, self.expr(value))
+            }
+            A::Field(obj, name) => {
+                StmtKind::SetField(self.expr(obj), Value::text(name.name.as_str()), self.expr(value))
+            }
+            A::Index(obj, idx) => StmtKind::SetIndex(self.expr(obj), self.expr(idx), self.expr(value)),
+            _ => StmtKind::Unsupported("cannot assign to this expression".into()),
+        }
+    }
+
+    /// `x = x + a + b` where `x` appears nowhere else on the right: the
+    /// evaluator appends to `x` in place when it holds text.
+    fn append_parts(&mut self, slot: u32, name: &str, value: &ast::Expr) -> Option<Vec<Expr>> {
+        let mut rights = Vec::new();
+        let mut cur = value;
+        loop {
+            match &cur.kind {
+                A::Binary(BinOp::Add, l, r) => {
+                    if mentions(r, name) {
+                        return None;
+                    }
+                    rights.push(r.as_ref());
+                    cur = l;
+                }
+                A::Var(id) if id.name == name && !rights.is_empty() => break,
+                _ => return None,
+            }
+        }
+        let _ = slot;
+        rights.reverse();
+        Some(rights.into_iter().map(|r| self.expr(r)).collect())
+    }
+
+    // ---- expressions ----
+
+    fn exprs(&mut self, es: &[ast::Expr]) -> Vec<Expr> {
+        es.iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn expr(&mut self, e: &ast::Expr) -> Expr {
+        let span = e.span;
+        let kind = match &e.kind {
+            A::Null => ExprKind::Const(Value::Null),
+            A::Bool(b) => ExprKind::Const(Value::Bool(*b)),
+            A::Int(n) => ExprKind::Const(Value::Int(*n)),
+            A::Dec(d) => ExprKind::Const(Value::Dec(*d)),
+            A::Text(s) => ExprKind::Const(Value::text(s.as_str())),
+            A::Date(s) => match builtins::date::parse_text(s) {
+                Some(v) => ExprKind::Const(v),
+                None => {
+                    self.error(format!("'{s}' is not a date, date-time or time"), span);
+                    ExprKind::Const(Value::Null)
+                }
+            },
+            A::Var(id) => self.var(id),
+            A::List(items) => ExprKind::List(self.exprs(items)),
+            A::Map(pairs) => {
+                ExprKind::Map(pairs.iter().map(|(k, v)| (self.expr(k), self.expr(v))).collect())
+            }
+            A::Call(name, args) => self.call(name, args, span),
+            A::TypedCtor { ctor, args, .. } => {
+                if !args.is_empty() {
+                    self.error(format!("{}:…() takes no arguments here", ctor.name), span);
+                }
+                if ctor.is("map") {
+                    ExprKind::Map(vec![])
+                } else {
+                    ExprKind::List(vec![])
+                }
+            }
+            A::Field(recv, name) => self.field(recv, name, span),
+            A::Method(recv, name, args) => self.method(recv, name, args, span),
+            A::Index(recv, idx) => {
+                if let A::Var(id) = &recv.kind {
+                    if !self.slots.contains_key(&id.name) {
+                        return Expr {
+                            kind: ExprKind::Unsupported(
+                                format!("fetching records with `{}[…]` works on Zoho Creator forms, which are not supported outside Zoho Creator", id.name).into(),
+                            ),
+                            span,
+                        };
+                    }
+                }
+                ExprKind::Index(Box::new(self.expr(recv)), Box::new(self.expr(idx)))
+            }
+            A::Unary(op, x) => {
+                let x = Box::new(self.expr(x));
+                match op {
+                    UnOp::Neg => ExprKind::Neg(x),
+                    UnOp::Plus => return *x,
+                    UnOp::Not => ExprKind::Not(x),
+                }
+            }
+            A::Binary(op, l, r) => {
+                let (l, r) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
+                match op {
+                    BinOp::And => ExprKind::And(l, r),
+                    BinOp::Or => ExprKind::Or(l, r),
+                    op => ExprKind::Binary(*op, l, r),
+                }
+            }
+            A::Pair(..) => {
+                self.error("`key: value` pairs are only allowed in Collection(…)", span);
+                ExprKind::Const(Value::Null)
+            }
+            A::Task(t) => self.task(t),
+            A::Insert(_) => ExprKind::Unsupported(
+                "`insert into` works on Zoho Creator forms, which are not supported outside Zoho Creator".into(),
+            ),
+            A::Error => ExprKind::Unsupported("this expression did not parse".into()),
+        };
+        Expr { kind, span }
+    }
+
+    fn var(&mut self, id: &ast::Ident) -> ExprKind {
+        if let Some(&s) = self.slots.get(&id.name) {
+            return ExprKind::Local(s);
+        }
+        if id.is("today") || id.is("now") {
+            return ExprKind::SysVar(id.name.to_ascii_lowercase().into());
+        }
+        if self.reported.insert(id.name.clone()) {
+            let diag = if self.in_main {
+                Diagnostic::warning(format!("variable '{}' is never assigned", id.name), id.span)
+                    .with_label("not assigned in this script")
+                    .with_help(format!("pass it as an argument: dg run FILE --arg {}=VALUE", id.name))
+            } else {
+                Diagnostic::error(format!("variable '{}' is not defined", id.name), id.span)
+                    .with_label("not a parameter and never assigned")
+            };
+            self.diags.push(diag);
+        }
+        ExprKind::Global(id.name.as_str().into())
+    }
+
+    /// The dotted path of a chain of plain names (`zoho.crm`), if `e` is one
+    /// rooted at a name that is not a variable.
+    fn namespace_path(&self, e: &ast::Expr) -> Option<String> {
+        match &e.kind {
+            A::Var(id) if !self.slots.contains_key(&id.name) => Some(id.name.clone()),
+            A::Field(recv, name) => Some(format!("{}.{}", self.namespace_path(recv)?, name.name)),
+            _ => None,
+        }
+    }
+
+    fn field(&mut self, recv: &ast::Expr, name: &ast::Ident, span: Span) -> ExprKind {
+        if let Some(path) = self.namespace_path(recv) {
+            let full = format!("{path}.{}", name.name).to_ascii_lowercase();
+            if ZOHO_VARS.contains(&full.as_str()) {
+                return ExprKind::SysVar(full.into());
+            }
+            if path.eq_ignore_ascii_case("input") {
+                return ExprKind::Unsupported(
+                    format!("`input.{}` refers to a Zoho Creator form field, which is not available outside Zoho Creator", name.name).into(),
+                );
+            }
+            if path.to_ascii_lowercase().starts_with("zoho") {
+                self.error(format!("unknown system variable '{full}'"), span);
+                return ExprKind::Const(Value::Null);
+            }
+        }
+        ExprKind::Field(Box::new(self.expr(recv)), Value::text(name.name.as_str()))
+    }
+
+    fn user_call(&mut self, qualified: &str, args: &[ast::Expr], span: Span) -> Option<ExprKind> {
+        let &func = self.fn_index.get(&qualified.to_ascii_lowercase())?;
+        let want = self.arities[func as usize];
+        if args.len() != want {
+            self.error(
+                format!("function '{qualified}' takes {want} argument(s), {} given", args.len()),
+                span,
+            );
+        }
+        Some(ExprKind::UserCall { func, args: self.exprs(args) })
+    }
+
+    fn method(&mut self, recv: &ast::Expr, name: &ast::Ident, args: &[ast::Expr], span: Span) -> ExprKind {
+        if let Some(path) = self.namespace_path(recv) {
+            let qualified = format!("{path}.{}", name.name);
+            if let Some(k) = self.user_call(&qualified, args, span) {
+                return k;
+            }
+            if path.eq_ignore_ascii_case("thisapp") {
+                if let Some(k) = self.user_call(&name.name, args, span) {
+                    return k;
+                }
+            }
+            let lower = qualified.to_ascii_lowercase();
+            if let Some(cands) = builtins::lookup(&lower) {
+                return ExprKind::Builtin { name: lower.into(), cands, args: self.exprs(args) };
+            }
+            if lower.starts_with("zoho.") {
+                return ExprKind::Integration { name: lower.into(), args: self.exprs(args) };
+            }
+            if !path.contains('.') && !is_known_method(&name.name) {
+                self.error(format!("unknown function '{qualified}'"), span);
+                return ExprKind::Const(Value::Null);
+            }
+        }
+        let Some(cands) = builtins::lookup(&name.name) else {
+            self.error(format!("unknown function '{}'", name.name), name.span);
+            return ExprKind::Const(Value::Null);
+        };
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(self.expr(recv));
+        all.extend(self.exprs(args));
+        ExprKind::Builtin { name: name.name.to_ascii_lowercase().into(), cands, args: all }
+    }
+
+    fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span) -> ExprKind {
+        if let Some(k) = self.user_call(&name.name, args, span) {
+            return k;
+        }
+        let lower = name.name.to_ascii_lowercase();
+        let want = |c: &mut Self, n: std::ops::RangeInclusive<usize>| {
+            if !n.contains(&args.len()) {
+                c.error(format!("No. of arguments mismatches for the function {}", name.name), span);
+                false
+            } else {
+                true
+            }
+        };
+        match lower.as_str() {
+            "if" if want(self, 3..=3) => {
+                let [a, b, c] = [&args[0], &args[1], &args[2]].map(|e| self.expr(e));
+                ExprKind::If(Box::new([a, b, c]))
+            }
+            "ifnull" if want(self, 2..=2) => {
+                let [a, b] = [&args[0], &args[1]].map(|e| self.expr(e));
+                ExprKind::IfNull(Box::new([a, b]))
+            }
+            "list" => ExprKind::List(self.exprs(args)),
+            "map" => match args {
+                [] => ExprKind::Map(vec![]),
+                [m] => {
+                    let m = self.expr(m);
+                    ExprKind::Builtin {
+                        name: "map".into(),
+                        cands: builtins::lookup("tomap").unwrap_or_else(|| empty_candidates()),
+                        args: vec![m],
+                    }
+                }
+                _ => {
+                    self.error("Map() takes at most one argument", span);
+                    ExprKind::Map(vec![])
+                }
+            },
+            "collection" => {
+                let pairs = args.iter().filter(|a| matches!(a.kind, A::Pair(..))).count();
+                if pairs > 0 && pairs < args.len() {
+                    self.error("a Collection holds either values or key-value pairs, not both", span);
+                }
+                if pairs > 0 {
+                    ExprKind::Map(
+                        args.iter()
+                            .filter_map(|a| match &a.kind {
+                                A::Pair(k, v) => Some((self.expr(k), self.expr(v))),
+                                _ => None,
+                            })
+                            .collect(),
+                    )
+                } else {
+                    ExprKind::List(self.exprs(args))
+                }
+            }
+            "geturl" if want(self, 1..=3) => ExprKind::LegacyHttp { post: false, args: self.exprs(args) },
+            "posturl" if want(self, 2..=4) => ExprKind::LegacyHttp { post: true, args: self.exprs(args) },
+            "if" | "ifnull" | "geturl" | "posturl" => ExprKind::Const(Value::Null),
+            _ => match builtins::lookup(&lower) {
+                Some(cands) => ExprKind::Builtin { name: lower.into(), cands, args: self.exprs(args) },
+                None => {
+                    self.error(format!("unknown function '{}'", name.name), name.span);
+                    ExprKind::Const(Value::Null)
+                }
+            },
+        }
+    }
+
+    fn task(&mut self, t: &ast::Task) -> ExprKind {
+        let name = t.name.name.to_ascii_lowercase();
+        let mut entries = Vec::with_capacity(t.entries.len());
+        for entry in &t.entries {
+            let key = entry.key.to_ascii_lowercase().replace(' ', "-");
+            // `type: GET`: a bare word that is not a variable is its own text.
+            let value = match &entry.value.kind {
+                A::Var(id) if !self.slots.contains_key(&id.name) => {
+                    Expr { kind: ExprKind::Const(Value::text(id.name.as_str())), span: entry.value.span }
+                }
+                _ => self.expr(&entry.value),
+            };
+            entries.push((key, value));
+        }
+        match name.as_str() {
+            "invokeurl" => {
+                if !entries.iter().any(|(k, _)| k == "url") {
+                    self.error("invokeurl needs a `url`", t.name.span);
+                }
+                for (k, _) in &entries {
+                    if !INVOKEURL_KEYS.contains(&k.as_str()) {
+                        self.error(format!("invokeurl has no parameter '{k}'"), t.name.span);
+                    }
+                }
+            }
+            "sendmail" => {}
+            _ => {
+                return ExprKind::Unsupported(
+                    format!("the `{}` task is not supported outside Zoho", t.name.name).into(),
+                )
+            }
+        }
+        ExprKind::Task(Box::new(Task { name, entries }))
+    }
+}
+
+const INVOKEURL_KEYS: &[&str] = &[
+    "url",
+    "type",
+    "parameters",
+    "body",
+    "headers",
+    "content-type",
+    "files",
+    "connection",
+    "detailed",
+    "response-format",
+    "response-decoding",
+];
+
+fn empty_candidates() -> &'static builtins::Candidates {
+    static EMPTY: std::sync::OnceLock<builtins::Candidates> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Vec::new)
+}
+
+fn is_known_method(name: &str) -> bool {
+    builtins::lookup(name).is_some()
+}
+
+fn is_empty_stmt(s: &ast::Stmt) -> bool {
+    matches!(&s.kind, S::Expr(ast::Expr { kind: A::Null, span }) if span.end - span.start <= 1)
+}
+
+/// Whether `e` reads the variable `name`.
+fn mentions(e: &ast::Expr, name: &str) -> bool {
+    match &e.kind {
+        A::Var(id) => id.name == name,
+        A::Null | A::Bool(_) | A::Int(_) | A::Dec(_) | A::Text(_) | A::Date(_) | A::Error => false,
+        A::List(items) => items.iter().any(|x| mentions(x, name)),
+        A::Map(pairs) => pairs.iter().any(|(k, v)| mentions(k, name) || mentions(v, name)),
+        A::Call(_, args) | A::TypedCtor { args, .. } => args.iter().any(|x| mentions(x, name)),
+        A::Field(r, _) => mentions(r, name),
+        A::Method(r, _, args) => mentions(r, name) || args.iter().any(|x| mentions(x, name)),
+        A::Index(a, b) | A::Binary(_, a, b) | A::Pair(a, b) => mentions(a, name) || mentions(b, name),
+        A::Unary(_, x) => mentions(x, name),
+        A::Task(t) | A::Insert(t) => t.entries.iter().any(|en| mentions(&en.value, name)),
+    }
+}

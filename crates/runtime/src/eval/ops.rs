@@ -1,0 +1,131 @@
+//! Binary operators with Deluge's rules (Decisions 1, 2 and 4).
+
+use dg_syntax::ast::BinOp;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use super::{overflow, Machine};
+use crate::error::{fail, Result, RuntimeError};
+use crate::Value;
+
+impl Machine<'_, '_> {
+    pub(crate) fn binary(&mut self, op: BinOp, l: Value, r: Value) -> Result<Value> {
+        if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
+            return int_op(op, *a, *b);
+        }
+        match op {
+            BinOp::Add => self.add(l, r),
+            BinOp::Sub => sub(l, r),
+            BinOp::Mul | BinOp::Div | BinOp::Rem => match (l.as_f64(), r.as_f64()) {
+                (Some(a), Some(b)) => dec_op(op, a, b),
+                _ => type_error(op, &l, &r),
+            },
+            BinOp::Eq => Ok(Value::Bool(l.loose_eq(&r))),
+            BinOp::Ne => Ok(Value::Bool(!l.loose_eq(&r))),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let Some(ord) = l.compare(&r) else {
+                    if l.is_null() || r.is_null() {
+                        return fail(format!("cannot compare a null value with '{}'", op.symbol()));
+                    }
+                    return type_error(op, &l, &r);
+                };
+                Ok(Value::Bool(match op {
+                    BinOp::Lt => ord == Ordering::Less,
+                    BinOp::Le => ord != Ordering::Greater,
+                    BinOp::Gt => ord == Ordering::Greater,
+                    _ => ord != Ordering::Less,
+                }))
+            }
+            BinOp::And | BinOp::Or => match (&l, &r) {
+                (Value::Bool(a), Value::Bool(b)) => {
+                    Ok(Value::Bool(if op == BinOp::And { *a && *b } else { *a || *b }))
+                }
+                _ => type_error(op, &l, &r),
+            },
+        }
+    }
+
+    fn add(&mut self, l: Value, r: Value) -> Result<Value> {
+        match (l, r) {
+            (Value::Text(a), r) => {
+                let mut s = Rc::try_unwrap(a).unwrap_or_else(|a| (*a).clone());
+                r.write_display(&mut s);
+                self.ctx.check_text_len(s.len())?;
+                Ok(Value::from(s))
+            }
+            (l, Value::Text(b)) => {
+                let mut s = l.to_display();
+                s.push_str(&b);
+                self.ctx.check_text_len(s.len())?;
+                Ok(Value::from(s))
+            }
+            (l, r) => match (l.as_f64(), r.as_f64()) {
+                (Some(a), Some(b)) => Ok(Value::Dec(a + b)),
+                _ => type_error(BinOp::Add, &l, &r),
+            },
+        }
+    }
+}
+
+fn int_op(op: BinOp, a: i64, b: i64) -> Result<Value> {
+    Ok(match op {
+        BinOp::Add => Value::Int(a.checked_add(b).ok_or_else(overflow)?),
+        BinOp::Sub => Value::Int(a.checked_sub(b).ok_or_else(overflow)?),
+        BinOp::Mul => Value::Int(a.checked_mul(b).ok_or_else(overflow)?),
+        BinOp::Div => {
+            if b == 0 {
+                return fail("Division by zero");
+            }
+            if a % b == 0 {
+                Value::Int(a.checked_div(b).ok_or_else(overflow)?)
+            } else {
+                Value::Dec(a as f64 / b as f64)
+            }
+        }
+        BinOp::Rem => {
+            if b == 0 {
+                return fail("Division by zero");
+            }
+            Value::Int(a.checked_rem(b).unwrap_or(0))
+        }
+        BinOp::Eq => Value::Bool(a == b),
+        BinOp::Ne => Value::Bool(a != b),
+        BinOp::Lt => Value::Bool(a < b),
+        BinOp::Le => Value::Bool(a <= b),
+        BinOp::Gt => Value::Bool(a > b),
+        BinOp::Ge => Value::Bool(a >= b),
+        BinOp::And | BinOp::Or => return type_error(op, &Value::Int(a), &Value::Int(b)),
+    })
+}
+
+fn dec_op(op: BinOp, a: f64, b: f64) -> Result<Value> {
+    Ok(Value::Dec(match op {
+        BinOp::Mul => a * b,
+        BinOp::Div if b == 0.0 => return fail("Division by zero"),
+        BinOp::Div => a / b,
+        BinOp::Rem if b == 0.0 => return fail("Division by zero"),
+        _ => a % b,
+    }))
+}
+
+fn sub(l: Value, r: Value) -> Result<Value> {
+    match (&l, &r) {
+        (Value::Date(a) | Value::DateTime(a), Value::Date(b) | Value::DateTime(b)) => {
+            Ok(Value::Int((*a - *b).num_milliseconds()))
+        }
+        _ => match (l.as_f64(), r.as_f64()) {
+            (Some(a), Some(b)) => Ok(Value::Dec(a - b)),
+            _ => type_error(BinOp::Sub, &l, &r),
+        },
+    }
+}
+
+#[cold]
+fn type_error(op: BinOp, l: &Value, r: &Value) -> Result<Value> {
+    Err(RuntimeError::new(format!(
+        "Left expression is of type {} and right expression is of type {} and operator {} is not valid",
+        l.ty().name(),
+        r.ty().name(),
+        op.symbol()
+    )))
+}

@@ -1,0 +1,219 @@
+//! Task blocks: `invokeurl`, `sendmail`, and the legacy `getUrl`/`postUrl`.
+//! They build requests and hand them to the host; the runtime sends nothing itself.
+
+use super::Machine;
+use crate::error::{fail, Result, RuntimeError};
+use crate::host::{HttpBody, HttpRequest, HttpResponse, MultipartPart};
+use crate::ir::Task;
+use crate::value::{parse_json, to_json_string};
+use crate::Value;
+
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+impl Machine<'_, '_> {
+    pub(crate) fn task(&mut self, t: &Task, frame: &mut [Value]) -> Result<Value> {
+        let mut fields = Vec::with_capacity(t.entries.len());
+        for (k, e) in &t.entries {
+            fields.push((k.as_str(), self.eval(e, frame)?));
+        }
+        let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
+        match t.name.as_str() {
+            "invokeurl" => {
+                let request = self.invokeurl_request(&get)?;
+                let detailed = matches!(get("detailed"), Some(Value::Bool(true)));
+                let response = self.send(request)?;
+                Ok(response_value(&response, detailed, true))
+            }
+            "sendmail" => {
+                let mail = Value::map_from(fields.iter().map(|(k, v)| (*k, v.clone())));
+                self.ctx.host.send_mail(&mail).map_err(RuntimeError::new)?;
+                Ok(Value::Null)
+            }
+            other => fail(format!("the `{other}` task is not supported outside Zoho")),
+        }
+    }
+
+    fn invokeurl_request<'v>(&self, get: &dyn Fn(&str) -> Option<&'v Value>) -> Result<HttpRequest> {
+        let mut url = match get("url") {
+            Some(Value::Text(s)) if !s.is_empty() => s.to_string(),
+            Some(Value::Null) | None => return fail("invokeurl: `url` is null"),
+            Some(v) => v.to_display(),
+        };
+        let method = match get("type") {
+            None | Some(Value::Null) => "GET".to_string(),
+            Some(v) => v.to_display().to_ascii_uppercase(),
+        };
+        if !METHODS.contains(&method.as_str()) {
+            return fail(format!("invokeurl: unknown request type '{method}' (use GET, POST, PUT, PATCH or DELETE)"));
+        }
+        let mut headers = Vec::new();
+        match get("headers") {
+            None | Some(Value::Null) => {}
+            Some(Value::Map(m)) => {
+                for (k, v) in m.borrow().iter() {
+                    headers.push((k.to_display(), v.to_display()));
+                }
+            }
+            Some(v) => return fail(format!("invokeurl: `headers` must be a map, not {}", v.ty().name())),
+        }
+        if let Some(ct) = get("content-type").filter(|v| !v.is_null()) {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+            headers.push(("Content-Type".into(), ct.to_display()));
+        }
+        let mut body = HttpBody::None;
+        match get("parameters") {
+            None | Some(Value::Null) => {}
+            Some(Value::Map(m)) => {
+                let pairs: Vec<(String, String)> =
+                    m.borrow().iter().map(|(k, v)| (k.to_display(), v.to_display())).collect();
+                if method == "GET" || method == "DELETE" {
+                    append_query(&mut url, &pairs);
+                } else {
+                    body = HttpBody::Form(pairs);
+                }
+            }
+            Some(v) => body = HttpBody::Text(v.to_display()),
+        }
+        match get("body") {
+            None | Some(Value::Null) => {}
+            Some(Value::Map(_) | Value::List(_)) => {
+                let v = get("body").cloned().unwrap_or_default();
+                body = HttpBody::Text(to_json_string(&v));
+                if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+                    headers.push(("Content-Type".into(), "application/json".into()));
+                }
+            }
+            Some(v) => body = HttpBody::Text(v.to_display()),
+        }
+        if let Some(files) = get("files").filter(|v| !v.is_null()) {
+            body = HttpBody::Multipart(multipart_parts(files)?);
+        }
+        let connection = match get("connection") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.to_display()),
+        };
+        Ok(HttpRequest {
+            method,
+            url,
+            headers,
+            body,
+            connection,
+            timeout: self.ctx.limits.http_timeout,
+            max_response_bytes: self.ctx.limits.max_response_bytes,
+        })
+    }
+
+    fn send(&mut self, request: HttpRequest) -> Result<HttpResponse> {
+        let max = request.max_response_bytes;
+        let response = self.ctx.host.http(request).map_err(RuntimeError::new)?;
+        if response.body.len() > max {
+            return Err(RuntimeError::limit(format!(
+                "the response of {} bytes exceeds the limit of {max} bytes",
+                response.body.len()
+            )));
+        }
+        Ok(response)
+    }
+
+    /// `getUrl(url[, headers][, simple])`, `postUrl(url, body[, headers][, simple])`.
+    pub(crate) fn legacy_http(&mut self, post: bool, args: &[Value]) -> Result<Value> {
+        let url = match args.first() {
+            Some(Value::Text(s)) => s.to_string(),
+            _ => return fail("the URL must be text"),
+        };
+        let mut rest = &args[1..];
+        let mut body = HttpBody::None;
+        if post {
+            body = match rest.first() {
+                Some(Value::Map(m)) => HttpBody::Form(
+                    m.borrow().iter().map(|(k, v)| (k.to_display(), v.to_display())).collect(),
+                ),
+                Some(Value::Null) | None => HttpBody::None,
+                Some(v) => HttpBody::Text(v.to_display()),
+            };
+            rest = &rest[1..];
+        }
+        let mut headers = Vec::new();
+        let mut simple = true;
+        for a in rest {
+            match a {
+                Value::Map(m) => {
+                    headers = m.borrow().iter().map(|(k, v)| (k.to_display(), v.to_display())).collect()
+                }
+                Value::Bool(b) => simple = *b,
+                _ => {}
+            }
+        }
+        let request = HttpRequest {
+            method: if post { "POST" } else { "GET" }.into(),
+            url,
+            headers,
+            body,
+            connection: None,
+            timeout: self.ctx.limits.http_timeout,
+            max_response_bytes: self.ctx.limits.max_response_bytes,
+        };
+        let response = self.send(request)?;
+        Ok(response_value(&response, !simple, false))
+    }
+}
+
+fn append_query(url: &mut String, pairs: &[(String, String)]) {
+    if pairs.is_empty() {
+        return;
+    }
+    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    url.push(if url.contains('?') { '&' } else { '?' });
+    url.push_str(&query);
+}
+
+fn multipart_parts(files: &Value) -> Result<Vec<MultipartPart>> {
+    let items = match files {
+        Value::List(l) => l.borrow().clone(),
+        other => vec![other.clone()],
+    };
+    let mut parts = Vec::new();
+    for item in items {
+        let Value::Map(m) = &item else {
+            return fail("invokeurl: `files` holds FILE values, which are not supported yet; use text parts {\"paramName\":…,\"content\":…}");
+        };
+        let m = m.borrow();
+        let get = |k: &str| m.get(&Value::from(k)).map(Value::to_display);
+        let Some(name) = get("paramName") else {
+            return fail("invokeurl: each `files` part needs a \"paramName\"");
+        };
+        parts.push(MultipartPart {
+            name,
+            file_name: get("fileName"),
+            content_type: get("contentType"),
+            content: get("content").unwrap_or_default().into_bytes(),
+        });
+    }
+    Ok(parts)
+}
+
+/// The value a script sees: JSON becomes a map or list, other text stays text;
+/// `detailed` wraps it with the status code and headers.
+fn response_value(response: &HttpResponse, detailed: bool, parse: bool) -> Value {
+    let text = String::from_utf8_lossy(&response.body);
+    let body = if parse { body_value(&text) } else { Value::text(text.as_ref()) };
+    if !detailed {
+        return body;
+    }
+    let headers = Value::map_from(response.headers.iter().map(|(k, v)| (k.as_str(), Value::text(v.as_str()))));
+    Value::map_from([
+        ("responseCode", Value::Int(response.status as i64)),
+        ("responseHeader", headers),
+        ("responseText", body),
+    ])
+}
+
+fn body_value(text: &str) -> Value {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if let Ok(v) = parse_json(text) {
+            return v;
+        }
+    }
+    Value::text(text)
+}

@@ -1,0 +1,86 @@
+//! The resolved program the evaluator runs: variables are frame slots, builtins
+//! are resolved to their candidate rows, user calls to function indices.
+
+use dg_syntax::ast::BinOp;
+use dg_syntax::Span;
+
+use crate::builtins::Candidates;
+use crate::Value;
+
+pub(crate) struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+pub(crate) enum ExprKind {
+    Const(Value),
+    Local(u32),
+    /// A name never assigned in this function: an argument given by the host
+    /// (bare scripts), or a runtime error "variable is not defined".
+    Global(Box<str>),
+    List(Vec<Expr>),
+    Map(Vec<(Expr, Expr)>),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Builtin { name: Box<str>, cands: &'static Candidates, args: Vec<Expr> },
+    UserCall { func: u32, args: Vec<Expr> },
+    /// `if(c, a, b)`: only the chosen branch runs.
+    If(Box<[Expr; 3]>),
+    /// `ifnull(a, b)`: `b` runs only when `a` is null.
+    IfNull(Box<[Expr; 2]>),
+    /// `value.name`: a map lookup (`e.message`).
+    Field(Box<Expr>, Value),
+    Index(Box<Expr>, Box<Expr>),
+    /// `zoho.currentdate`, `today`, `zoho.loginuserid`, … (lower-case name).
+    SysVar(Box<str>),
+    Task(Box<Task>),
+    /// `zoho.crm.getRecordById(…)` and other integration tasks (lower-case name).
+    Integration { name: Box<str>, args: Vec<Expr> },
+    /// `getUrl(url[, headers][, simple])` / `postUrl(url, body[, headers][, simple])`.
+    LegacyHttp { post: bool, args: Vec<Expr> },
+    /// Parsed but not runnable outside Zoho (Creator forms, …).
+    Unsupported(Box<str>),
+}
+
+pub(crate) struct Task {
+    /// Lower-case task name: `invokeurl`, `sendmail`, …
+    pub name: String,
+    /// Keys normalised to lower case with `-` between words.
+    pub entries: Vec<(String, Expr)>,
+}
+
+pub(crate) struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+pub(crate) enum StmtKind {
+    Assign(u32, Expr),
+    /// `x = x + a + b …` on text, appended in place when `x` holds text.
+    Append(u32, Vec<Expr>),
+    SetField(Expr, Value, Expr),
+    SetIndex(Expr, Expr, Expr),
+    Expr(Expr),
+    Info(Expr),
+    Return(Option<Expr>),
+    Break,
+    Continue,
+    If(Vec<(Expr, Vec<Stmt>)>, Vec<Stmt>),
+    ForEach { slot: u32, iter: Expr, body: Vec<Stmt> },
+    ForIndex { slot: u32, iter: Expr, body: Vec<Stmt> },
+    While { cond: Expr, body: Vec<Stmt> },
+    Try { body: Vec<Stmt>, slot: Option<u32>, handler: Vec<Stmt> },
+    Unsupported(Box<str>),
+}
+
+pub(crate) struct Function {
+    /// Qualified name as written (`standalone.sync`).
+    pub name: String,
+    pub params: Vec<String>,
+    /// Names of all slots; params first.
+    pub slots: Vec<String>,
+    pub body: Vec<Stmt>,
+}
