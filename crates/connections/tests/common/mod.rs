@@ -154,7 +154,7 @@ async fn token(
                 return json(StatusCode::BAD_REQUEST, serde_json::json!({"error": "invalid_grant", "error_description": "PKCE or redirect_uri mismatch"}));
             }
             let mut body = serde_json::json!({
-                "access_token": format!("at-{n}"), "refresh_token": "rt-1",
+                "access_token": format!("at-{n}-CANARYAT"), "refresh_token": "rt-1",
                 "expires_in": "3600", "token_type": "Bearer", "scope": "read write"
             });
             if let serde_json::Value::Object(map) = &mut body {
@@ -171,7 +171,7 @@ async fn token(
             let rt = form.get("refresh_token").cloned().unwrap_or_default();
             match *st.refresh_mode.lock().unwrap() {
                 RefreshMode::Ok => json(StatusCode::OK, serde_json::json!({
-                    "access_token": format!("at-{n}"), "expires_in": "3600", "token_type": "Bearer"
+                    "access_token": format!("at-{n}-CANARYAT"), "expires_in": "3600", "token_type": "Bearer"
                 })),
                 RefreshMode::InvalidGrant => json(StatusCode::BAD_REQUEST, serde_json::json!({
                     "error": "invalid_grant", "error_description": format!("token {rt} is revoked")
