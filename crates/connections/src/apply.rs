@@ -32,7 +32,8 @@ impl Registry {
     ) -> Result<OutgoingRequest, ConnectionError> {
         let (conn, service) = self.usable(link)?;
         self.check_host(&conn, service, &req.url)?;
-        let granted = if conn.granted_scopes.is_empty() { &conn.scopes } else { &conn.granted_scopes };
+        let granted =
+            if conn.granted_scopes.is_empty() { &conn.scopes } else { &conn.granted_scopes };
         for scope in &req.required_scopes {
             if !scope_covered(granted, scope) {
                 return Err(ConnectionError::ScopeMissing {
@@ -56,7 +57,8 @@ impl Registry {
     /// Whether `link`'s credential may be sent to `url` (host on the allow-list, https or a
     /// loopback host). Unknown links are an error.
     pub fn is_host_allowed(&self, link: &str, url: &Url) -> Result<bool, ConnectionError> {
-        let conn = self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+        let conn =
+            self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
         let service = self.service_of(link)?;
         Ok(scheme_ok(url) && allowed_hosts(service, &conn)?.iter().any(|p| host_matches(p, url)))
     }
@@ -125,10 +127,12 @@ impl Registry {
         for _ in 0..=10 {
             let resp = req.to_reqwest(&self.http).send().await.map_err(ConnectionError::http)?;
             let status = resp.status();
-            let location = resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
+            let location =
+                resp.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
             match location {
                 Some(loc) if status.is_redirection() => {
-                    req = self.follow_redirect(link, req, &loc.to_string(), status.as_u16()).await?;
+                    req =
+                        self.follow_redirect(link, req, loc, status.as_u16()).await?;
                 }
                 _ => return Ok(resp),
             }
@@ -152,19 +156,27 @@ impl Registry {
     }
 
     fn usable(&self, link: &str) -> Result<(Connection, &Service), ConnectionError> {
-        let conn = self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+        let conn =
+            self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
         let service = self.service_of(link)?;
         match &conn.state {
             AuthState::Authorized => Ok((conn, service)),
             AuthState::NotAuthorized => Err(ConnectionError::NotAuthorized { link: link.into() }),
-            AuthState::NeedsReauthorization { reason } => Err(ConnectionError::NeedsReauthorization {
-                link: link.into(),
-                reason: reason.clone(),
-            }),
+            AuthState::NeedsReauthorization { reason } => {
+                Err(ConnectionError::NeedsReauthorization {
+                    link: link.into(),
+                    reason: reason.clone(),
+                })
+            }
         }
     }
 
-    fn check_host(&self, conn: &Connection, service: &Service, url: &Url) -> Result<(), ConnectionError> {
+    fn check_host(
+        &self,
+        conn: &Connection,
+        service: &Service,
+        url: &Url,
+    ) -> Result<(), ConnectionError> {
         let allowed = allowed_hosts(service, conn)?;
         let host = url.host_str().unwrap_or_default().to_string();
         if !allowed.iter().any(|p| host_matches(p, url)) {
@@ -184,7 +196,11 @@ impl Registry {
         lock(&self.flights).entry(link.to_string()).or_default().clone()
     }
 
-    async fn fresh_secrets(&self, link: &str, service: &Service) -> Result<SecretRecord, ConnectionError> {
+    async fn fresh_secrets(
+        &self,
+        link: &str,
+        service: &Service,
+    ) -> Result<SecretRecord, ConnectionError> {
         let rec = self.secrets_of(link);
         if service.auth != AuthKind::Oauth2 || is_fresh(&rec, service) {
             return Ok(rec);
@@ -221,7 +237,10 @@ impl Registry {
         if !force && is_fresh(&rec, service) {
             return Ok(rec);
         }
-        let oauth = service.oauth2.as_ref().ok_or_else(|| ConnectionError::Invalid("not an OAuth service".into()))?;
+        let oauth = service
+            .oauth2
+            .as_ref()
+            .ok_or_else(|| ConnectionError::Invalid("not an OAuth service".into()))?;
         let client_id = conn.client_id.clone().unwrap_or_default();
         let params = match oauth.grant {
             Grant::ClientCredentials => client_credentials_params(service, &conn),
@@ -229,10 +248,17 @@ impl Registry {
                 let Some(refresh) = rec.refresh_token.clone() else {
                     return Err(self.mark_dead(link, "no refresh token is stored".into())?);
                 };
-                vec![("grant_type", "refresh_token".into()), ("refresh_token", refresh.expose_secret().to_string())]
+                vec![
+                    ("grant_type", "refresh_token".into()),
+                    ("refresh_token", refresh.expose_secret().to_string()),
+                ]
             }
         };
-        let url = self.endpoint(&expand(oauth.refresh_url.as_ref().unwrap_or(&oauth.token_url), service, &conn)?);
+        let url = self.endpoint(&expand(
+            oauth.refresh_url.as_ref().unwrap_or(&oauth.token_url),
+            service,
+            &conn,
+        )?);
         let ep = TokenEndpoint {
             url,
             client_auth: oauth.client_auth,
@@ -242,8 +268,12 @@ impl Registry {
         };
         match token_request(&self.http, &ep, params, &rec.values()).await {
             Ok(tr) => self.store_tokens(link, service, tr, false),
-            Err(TokenFailure::Dead(msg)) => Err(self.mark_dead(link, format!("refresh failed: {msg}"))?),
-            Err(TokenFailure::Other(msg)) => Err(ConnectionError::Token { link: link.into(), message: msg }),
+            Err(TokenFailure::Dead(msg)) => {
+                Err(self.mark_dead(link, format!("refresh failed: {msg}"))?)
+            }
+            Err(TokenFailure::Other(msg)) => {
+                Err(ConnectionError::Token { link: link.into(), message: msg })
+            }
         }
     }
 
@@ -267,9 +297,13 @@ impl Registry {
         tr: TokenResponse,
         authorized_now: bool,
     ) -> Result<SecretRecord, ConnectionError> {
-        let captures = service.oauth2.as_ref().map(|o| o.capture_from_token.clone()).unwrap_or_default();
+        let captures =
+            service.oauth2.as_ref().map(|o| o.capture_from_token.clone()).unwrap_or_default();
         self.mutate(|st| {
-            let conn = st.conns.get_mut(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+            let conn = st
+                .conns
+                .get_mut(link)
+                .ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
             for key in &captures {
                 if let Some(value) = tr.fields.get(key) {
                     if capture_ok(service, value) {
@@ -310,7 +344,10 @@ impl Registry {
     }
 }
 
-pub(crate) fn client_credentials_params(service: &Service, conn: &Connection) -> Vec<(&'static str, String)> {
+pub(crate) fn client_credentials_params(
+    service: &Service,
+    conn: &Connection,
+) -> Vec<(&'static str, String)> {
     let mut p = vec![("grant_type", "client_credentials".to_string())];
     if !conn.scopes.is_empty() {
         p.push(("scope", conn.scopes.join(&service.scope_separator)));
@@ -327,7 +364,8 @@ fn capture_ok(service: &Service, value: &str) -> bool {
     if service.zoho {
         let host = url.host_str().unwrap_or_default();
         return crate::Catalog::builtin().data_centres.iter().any(|d| {
-            Url::parse(&d.api_domain).ok().and_then(|u| u.host_str().map(|h| h == host)) == Some(true)
+            Url::parse(&d.api_domain).ok().and_then(|u| u.host_str().map(|h| h == host))
+                == Some(true)
         });
     }
     service_patterns(service).iter().any(|(p, _)| host_matches(p, &url))
@@ -365,7 +403,12 @@ fn scope_covered(granted: &[String], required: &str) -> bool {
     })
 }
 
-fn inject(link: &str, service: &Service, rec: &SecretRecord, req: &mut OutgoingRequest) -> Result<(), ConnectionError> {
+fn inject(
+    link: &str,
+    service: &Service,
+    rec: &SecretRecord,
+    req: &mut OutgoingRequest,
+) -> Result<(), ConnectionError> {
     let missing = || ConnectionError::NotAuthorized { link: link.into() };
     let mut add = |location: Location, name: &str, value: String| -> Result<(), ConnectionError> {
         if location == Location::Form && matches!(req.body, Body::Bytes(_)) {
@@ -373,7 +416,11 @@ fn inject(link: &str, service: &Service, rec: &SecretRecord, req: &mut OutgoingR
                 "connection \"{link}\" sends its credential as a form field, but the request has a raw body"
             )));
         }
-        req.injected.push(Injected { location, name: name.into(), value: SecretString::from(value) });
+        req.injected.push(Injected {
+            location,
+            name: name.into(),
+            value: SecretString::from(value),
+        });
         Ok(())
     };
     match service.auth {

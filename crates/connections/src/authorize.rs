@@ -92,7 +92,10 @@ impl Registry {
         if !bare_code && q.get("state") != Some(&pending.state) {
             return Err(fail("the `state` in the redirect does not match this request (possible CSRF, or a stale URL); start again".into()));
         }
-        let code = q.get("code").filter(|c| !c.is_empty()).ok_or_else(|| fail("no `code` in the redirect".into()))?;
+        let code = q
+            .get("code")
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| fail("no `code` in the redirect".into()))?;
         let (_, service) = self.oauth_parts(link)?;
         // Zoho multi-DC: the redirect names the user's accounts server.
         let mut new_dc = None;
@@ -100,7 +103,11 @@ impl Registry {
         if service.zoho {
             if let Some(server) = q.get("accounts-server") {
                 let server = server.trim_end_matches('/');
-                new_dc = Catalog::builtin().data_centres.iter().find(|d| d.accounts == server).map(|d| d.code.clone());
+                new_dc = Catalog::builtin()
+                    .data_centres
+                    .iter()
+                    .find(|d| d.accounts == server)
+                    .map(|d| d.code.clone());
             }
         }
         if let Some(o) = &service.oauth2 {
@@ -133,14 +140,22 @@ impl Registry {
     }
 
     /// Runs the client-credentials grant for `link` and stores the token.
-    pub async fn authorize_client_credentials(&self, link: &str) -> Result<Connection, ConnectionError> {
+    pub async fn authorize_client_credentials(
+        &self,
+        link: &str,
+    ) -> Result<Connection, ConnectionError> {
         let (conn, service) = self.oauth_parts(link)?;
         if service.grant() != Some(Grant::ClientCredentials) {
             return Err(ConnectionError::Invalid(format!(
                 "connection \"{link}\" does not use the client credentials grant"
             )));
         }
-        self.exchange(link, client_credentials_params(service, &conn), "the client credentials request failed").await
+        self.exchange(
+            link,
+            client_credentials_params(service, &conn),
+            "the client credentials request failed",
+        )
+        .await
     }
 
     /// Stores an existing refresh token (CI import) and refreshes once to check it.
@@ -150,10 +165,8 @@ impl Registry {
         refresh_token: SecretString,
     ) -> Result<Connection, ConnectionError> {
         self.oauth_parts(link)?;
-        let params = vec![
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token.expose_secret()),
-        ];
+        let params =
+            vec![("grant_type", "refresh_token"), ("refresh_token", refresh_token.expose_secret())];
         let params = params.into_iter().map(|(k, v)| (k, v.to_string())).collect();
         let conn = self.exchange(link, params, "the refresh token was refused").await?;
         self.mutate(|st| {
@@ -192,13 +205,17 @@ impl Registry {
                 self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })
             }
             Err(TokenFailure::Dead(m) | TokenFailure::Other(m)) => {
-                Err(ConnectionError::Authorization { link: link.into(), message: format!("{what}: {m}") })
+                Err(ConnectionError::Authorization {
+                    link: link.into(),
+                    message: format!("{what}: {m}"),
+                })
             }
         }
     }
 
     fn oauth_parts(&self, link: &str) -> Result<(Connection, &Service), ConnectionError> {
-        let conn = self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+        let conn =
+            self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
         let service = self.service_of(link)?;
         if service.auth != AuthKind::Oauth2 {
             return Err(not_oauth(link));

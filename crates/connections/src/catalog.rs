@@ -55,7 +55,9 @@ impl ServiceSpec {
         validate_name(name).map_err(|e| e.to_string())?;
         let auth = self.auth.ok_or("missing `auth` (oauth2, api_key, basic or bearer)")?;
         if auth == AuthKind::Oauth2 && self.oauth2.is_none() {
-            return Err("an oauth2 service needs an [oauth2] table with at least `token_url`".into());
+            return Err(
+                "an oauth2 service needs an [oauth2] table with at least `token_url`".into()
+            );
         }
         if let Some(o) = &self.oauth2 {
             if auth == AuthKind::Oauth2
@@ -155,7 +157,8 @@ impl Catalog {
 }
 
 fn parse_catalog(text: &str, path: &Path) -> Result<Catalog, ConnectionError> {
-    let file: CatalogFile = toml::from_str(text).map_err(|e| ConnectionError::toml(path, text, &e))?;
+    let file: CatalogFile =
+        toml::from_str(text).map_err(|e| ConnectionError::toml(path, text, &e))?;
     let data_centres = file
         .zoho_data_centres
         .into_iter()
@@ -233,11 +236,33 @@ mod tests {
             assert!(cat.data_centre(dc).is_some(), "missing DC {dc}");
         }
         for name in [
-            "zoho_bigin", "zoho_books", "zoho_crm", "zoho_desk", "zoho_invoice", "zoho_inventory",
-            "zoho_projects", "zoho_people", "zoho_recruit", "zoho_workdrive", "zoho_mail",
-            "zoho_sign", "zoho_creator", "zoho_analytics", "google_drive", "microsoft", "slack",
-            "dropbox", "github", "stripe", "twilio", "mailchimp", "hubspot", "shopify",
-            "salesforce", "xero", "quickbooks",
+            "zoho_bigin",
+            "zoho_books",
+            "zoho_crm",
+            "zoho_desk",
+            "zoho_invoice",
+            "zoho_inventory",
+            "zoho_projects",
+            "zoho_people",
+            "zoho_recruit",
+            "zoho_workdrive",
+            "zoho_mail",
+            "zoho_sign",
+            "zoho_creator",
+            "zoho_analytics",
+            "google_drive",
+            "microsoft",
+            "slack",
+            "dropbox",
+            "github",
+            "stripe",
+            "twilio",
+            "mailchimp",
+            "hubspot",
+            "shopify",
+            "salesforce",
+            "xero",
+            "quickbooks",
         ] {
             let s = cat.service(name).unwrap_or_else(|| panic!("missing {name}"));
             assert_ne!(s.confidence, Confidence::Custom);
@@ -256,13 +281,17 @@ mod tests {
         let err = parse_custom("name = \"x\"\nauth = 3\n", Path::new("svc.toml")).unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("svc.toml:2:"), "{msg}");
-        let err = parse_custom("name = \"x\"\nauth = \"oauth2\"\n", Path::new("s.toml")).unwrap_err();
+        let err =
+            parse_custom("name = \"x\"\nauth = \"oauth2\"\n", Path::new("s.toml")).unwrap_err();
         assert!(err.to_string().contains("oauth2"), "{err}");
     }
 
     #[test]
     fn template_hosts() {
-        assert_eq!(template_host("https://{config.s}.x.com/a").as_deref(), Some("{config.s}.x.com"));
+        assert_eq!(
+            template_host("https://{config.s}.x.com/a").as_deref(),
+            Some("{config.s}.x.com")
+        );
         assert_eq!(template_host("nope"), None);
     }
 }

@@ -162,8 +162,13 @@ pub fn run(cmd: ConnectionsCommand) -> i32 {
     let stdin = std::io::stdin();
     let mut stdin = stdin.lock();
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-    let mut ctx =
-        CliContext { root: None, stdin: &mut stdin, stdout: &mut out, stderr: &mut err, interactive };
+    let mut ctx = CliContext {
+        root: None,
+        stdin: &mut stdin,
+        stdout: &mut out,
+        stderr: &mut err,
+        interactive,
+    };
     run_with(cmd, &mut ctx)
 }
 
@@ -267,13 +272,15 @@ fn add(reg: &Registry, args: AddArgs, ctx: &mut CliContext<'_>) -> Result<(), Co
         replace: args.force,
     })?;
     let service = reg.service_of(&conn.link)?;
-    writeln!(ctx.stdout, "added connection {} ({})", conn.link, service.display_name).map_err(out_err)?;
+    writeln!(ctx.stdout, "added connection {} ({})", conn.link, service.display_name)
+        .map_err(out_err)?;
     if service.grant() == Some(Grant::AuthorizationCode) {
         let port = service.oauth2.as_ref().and_then(|o| o.redirect_port);
         let uri = port.map_or("http://127.0.0.1:PORT/callback (any port)".into(), |p| {
             format!("http://127.0.0.1:{p}/callback")
         });
-        writeln!(ctx.stdout, "redirect URI to register with your OAuth app: {uri}").map_err(out_err)?;
+        writeln!(ctx.stdout, "redirect URI to register with your OAuth app: {uri}")
+            .map_err(out_err)?;
     }
     writeln!(ctx.stdout, "next: dg connections authorize {}", conn.link).map_err(out_err)
 }
@@ -332,13 +339,20 @@ async fn code_flow(
     }
     let listener = LoopbackListener::bind(port.unwrap_or(0)).await?;
     let pending = reg.start_authorization(&args.link, listener.redirect_uri())?;
-    let _ = writeln!(ctx.stderr, "Open this URL in a browser and approve access:\n\n  {}\n", pending.url);
+    let _ = writeln!(
+        ctx.stderr,
+        "Open this URL in a browser and approve access:\n\n  {}\n",
+        pending.url
+    );
     if !args.no_browser && open::that_detached(pending.url.as_str()).is_err() {
         let _ = writeln!(ctx.stderr, "(could not open a browser; open the URL yourself)");
     }
     let _ = writeln!(ctx.stderr, "Waiting on {} ...", listener.redirect_uri());
     if ctx.interactive {
-        let _ = writeln!(ctx.stderr, "If the browser cannot reach this machine, paste the redirect URL here.");
+        let _ = writeln!(
+            ctx.stderr,
+            "If the browser cannot reach this machine, paste the redirect URL here."
+        );
     }
     let (tx, rx) = tokio::sync::oneshot::channel::<String>();
     if ctx.interactive {
@@ -361,7 +375,11 @@ async fn code_flow(
 }
 
 /// A secret from stdin (`--stdin`) or a hidden prompt.
-fn ask_secret(ctx: &mut CliContext<'_>, stdin: bool, label: &str) -> Result<SecretString, ConnectionError> {
+fn ask_secret(
+    ctx: &mut CliContext<'_>,
+    stdin: bool,
+    label: &str,
+) -> Result<SecretString, ConnectionError> {
     if stdin {
         return read_secret_line(ctx.stdin, label);
     }

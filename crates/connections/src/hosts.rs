@@ -28,9 +28,8 @@ pub(crate) fn expand(
         out.push_str(&rest[..start]);
         let Some(len) = rest[start..].find('}') else { break };
         let key = &rest[start + 1..start + len];
-        let api_domain = || {
-            conn.config.get("api_domain").cloned().or_else(|| dc.map(|d| d.api_domain.clone()))
-        };
+        let api_domain =
+            || conn.config.get("api_domain").cloned().or_else(|| dc.map(|d| d.api_domain.clone()));
         let value = match key {
             "accounts" => dc.map(|d| d.accounts.clone()),
             "domain" => dc.map(|d| d.domain.clone()),
@@ -67,7 +66,8 @@ pub(crate) fn allowed_hosts(
         .iter()
         .map(|p| {
             let h = expand(p, service, conn)?.to_ascii_lowercase();
-            if h.is_empty() || !h.chars().all(|c| c.is_ascii_alphanumeric() || "-.*:[]".contains(c)) {
+            if h.is_empty() || !h.chars().all(|c| c.is_ascii_alphanumeric() || "-.*:[]".contains(c))
+            {
                 return Err(ConnectionError::Invalid(format!(
                     "connection \"{}\": allowed host \"{h}\" is not a host name",
                     conn.link

@@ -29,9 +29,9 @@ impl LoopbackListener {
     /// Binds `127.0.0.1:port` (0 = any free port). The redirect URI is
     /// `http://127.0.0.1:PORT/callback`.
     pub async fn bind(port: u16) -> Result<Self, ConnectionError> {
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .await
-            .map_err(|e| ConnectionError::Invalid(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
+            ConnectionError::Invalid(format!("cannot listen on 127.0.0.1:{port}: {e}"))
+        })?;
         let port = listener.local_addr().map_err(|e| ConnectionError::Http(e.to_string()))?.port();
         let path = "/callback".to_string();
         Ok(Self { listener, redirect_uri: format!("http://127.0.0.1:{port}{path}"), path })
@@ -59,9 +59,11 @@ impl LoopbackListener {
                             let _ = tx.try_send(req.uri().query().unwrap_or_default().to_string());
                         }
                         async move {
-                            let mut resp = Response::new(Full::new(Bytes::from_static(
-                                if hit { PAGE.as_bytes() } else { b"not found" },
-                            )));
+                            let mut resp = Response::new(Full::new(Bytes::from_static(if hit {
+                                PAGE.as_bytes()
+                            } else {
+                                b"not found"
+                            })));
                             if !hit {
                                 *resp.status_mut() = StatusCode::NOT_FOUND;
                             }

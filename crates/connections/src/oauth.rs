@@ -76,7 +76,8 @@ pub(crate) async fn token_request(
     let mut rb = http.post(&ep.url).header("Accept", "application/json");
     match (ep.client_auth, ep.client_secret) {
         (ClientAuth::Basic, Some(secret)) => {
-            let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
             let raw = format!("{}:{}", enc(ep.client_id), enc(secret.expose_secret()));
             rb = rb.header("Authorization", format!("Basic {}", STANDARD.encode(raw)));
         }
@@ -207,11 +208,20 @@ mod tests {
         assert_eq!(r.scope.as_deref(), Some("repo,user"));
         assert_eq!(ok(200, r#"{"access_token":"a","expires_in":12.5}"#).expires_in, Some(12));
         assert_eq!(ok(200, r#"{"access_token":"a","expires_in":"soon"}"#).expires_in, None);
-        assert!(matches!(parse_token_body(200, r#"{"error":"invalid_code"}"#), Err(TokenFailure::Dead(_))));
-        assert!(matches!(parse_token_body(400, r#"{"error":"invalid_grant"}"#), Err(TokenFailure::Dead(_))));
+        assert!(matches!(
+            parse_token_body(200, r#"{"error":"invalid_code"}"#),
+            Err(TokenFailure::Dead(_))
+        ));
+        assert!(matches!(
+            parse_token_body(400, r#"{"error":"invalid_grant"}"#),
+            Err(TokenFailure::Dead(_))
+        ));
         assert!(matches!(parse_token_body(500, "<html>"), Err(TokenFailure::Other(_))));
         assert!(matches!(parse_token_body(200, "[1,2]"), Err(TokenFailure::Other(_))));
-        assert!(matches!(parse_token_body(200, r#"{"error":"slow_down"}"#), Err(TokenFailure::Other(_))));
+        assert!(matches!(
+            parse_token_body(200, r#"{"error":"slow_down"}"#),
+            Err(TokenFailure::Other(_))
+        ));
     }
 
     #[test]

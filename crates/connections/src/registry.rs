@@ -8,9 +8,7 @@ use secrecy::SecretString;
 
 use crate::catalog::{parse_custom, Catalog};
 use crate::error::ConnectionError;
-use crate::model::{
-    now, validate_name, AuthKind, AuthState, Connection, DataCentre, Service,
-};
+use crate::model::{now, validate_name, AuthKind, AuthState, Connection, DataCentre, Service};
 use crate::store::{DiskStore, SecretRecord};
 
 /// Everything needed to create a connection with [`Registry::add_connection`].
@@ -178,7 +176,11 @@ impl Registry {
 
     /// Adds a custom service from TOML text; `origin` names the source in errors. Written to
     /// `services/NAME.toml` for an on-disk registry.
-    pub fn add_service_toml(&mut self, text: &str, origin: &Path) -> Result<Service, ConnectionError> {
+    pub fn add_service_toml(
+        &mut self,
+        text: &str,
+        origin: &Path,
+    ) -> Result<Service, ConnectionError> {
         let service = parse_custom(text, origin)?;
         if let Some(old) = self.service(&service.name) {
             if !old.custom {
@@ -207,7 +209,9 @@ impl Registry {
         match self.service(name) {
             None => return Err(ConnectionError::UnknownService { name: name.into() }),
             Some(s) if !s.custom => {
-                return Err(ConnectionError::Invalid(format!("\"{name}\" is built in; it cannot be removed")))
+                return Err(ConnectionError::Invalid(format!(
+                    "\"{name}\" is built in; it cannot be removed"
+                )))
             }
             Some(_) => {}
         }
@@ -242,7 +246,8 @@ impl Registry {
             (true, dc) => {
                 let dc = dc.unwrap_or_else(|| "com".into());
                 if Catalog::builtin().data_centre(&dc).is_none() {
-                    let known: Vec<&str> = self.data_centres().iter().map(|d| d.code.as_str()).collect();
+                    let known: Vec<&str> =
+                        self.data_centres().iter().map(|d| d.code.as_str()).collect();
                     return Err(ConnectionError::Invalid(format!(
                         "unknown data centre \"{dc}\"; use one of {}",
                         known.join(", ")
@@ -276,7 +281,8 @@ impl Registry {
             if st.conns.contains_key(&link) && !replace {
                 return Err(ConnectionError::AlreadyExists { link });
             }
-            st.secrets.insert(link.clone(), SecretRecord { client_secret: secret, ..Default::default() });
+            st.secrets
+                .insert(link.clone(), SecretRecord { client_secret: secret, ..Default::default() });
             st.conns.insert(link, conn.clone());
             Ok(conn)
         })
@@ -297,11 +303,17 @@ impl Registry {
     /// secret); it becomes "not authorized".
     pub fn deauthorize(&self, link: &str) -> Result<(), ConnectionError> {
         self.mutate(|st| {
-            let conn = st.conns.get_mut(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+            let conn = st
+                .conns
+                .get_mut(link)
+                .ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
             conn.state = AuthState::NotAuthorized;
             conn.token_expires_at = None;
             let old = st.secrets.remove(link).unwrap_or_default();
-            st.secrets.insert(link.into(), SecretRecord { client_secret: old.client_secret, ..Default::default() });
+            st.secrets.insert(
+                link.into(),
+                SecretRecord { client_secret: old.client_secret, ..Default::default() },
+            );
             Ok(())
         })
     }
@@ -365,7 +377,10 @@ impl Registry {
             )));
         }
         self.mutate(|st| {
-            let conn = st.conns.get_mut(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+            let conn = st
+                .conns
+                .get_mut(link)
+                .ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
             conn.state = AuthState::Authorized;
             conn.authorized_at = Some(now());
             let rec = st.secrets.entry(link.into()).or_default();
@@ -376,7 +391,8 @@ impl Registry {
     }
 
     pub(crate) fn service_of(&self, link: &str) -> Result<&Service, ConnectionError> {
-        let conn = self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+        let conn =
+            self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
         self.service(&conn.service).ok_or(ConnectionError::UnknownService { name: conn.service })
     }
 

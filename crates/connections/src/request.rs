@@ -174,9 +174,9 @@ impl OutgoingRequest {
         match self.final_body() {
             Body::Empty => rb,
             Body::Bytes(b) => rb.body(b),
-            Body::Form(f) => rb
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(url::form_urlencoded::Serializer::new(String::new()).extend_pairs(f).finish()),
+            Body::Form(f) => rb.header("Content-Type", "application/x-www-form-urlencoded").body(
+                url::form_urlencoded::Serializer::new(String::new()).extend_pairs(f).finish(),
+            ),
         }
     }
 }

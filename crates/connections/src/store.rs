@@ -225,7 +225,11 @@ impl DiskStore {
         Ok(out)
     }
 
-    pub(crate) fn save_custom_service(&self, name: &str, text: &str) -> Result<(), ConnectionError> {
+    pub(crate) fn save_custom_service(
+        &self,
+        name: &str,
+        text: &str,
+    ) -> Result<(), ConnectionError> {
         atomic_write(&self.services_dir().join(format!("{name}.toml")), text.as_bytes())
     }
 

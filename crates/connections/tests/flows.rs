@@ -32,8 +32,11 @@ fn browse(url: dg_connections::Url) -> tokio::task::JoinHandle<u16> {
 async fn authorization_code_with_pkce_end_to_end() {
     let fake = Fake::start().await;
     let mut reg = Registry::in_memory();
-    reg.add_service_toml(&fake.oauth_service("fake", "authorization_code", "post"), Path::new("fake.toml"))
-        .unwrap();
+    reg.add_service_toml(
+        &fake.oauth_service("fake", "authorization_code", "post"),
+        Path::new("fake.toml"),
+    )
+    .unwrap();
     reg.add_connection(oauth_conn("fake_conn", "fake")).unwrap();
 
     let listener = LoopbackListener::bind(0).await.unwrap();
@@ -47,12 +50,19 @@ async fn authorization_code_with_pkce_end_to_end() {
     assert_eq!(conn.state, AuthState::Authorized);
     assert_eq!(conn.granted_scopes, ["read", "write"]);
     let expires = conn.token_expires_at.unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    assert!((now + 3500..=now + 3700).contains(&expires), "absolute expiry from a string expires_in");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+        as i64;
+    assert!(
+        (now + 3500..=now + 3700).contains(&expires),
+        "absolute expiry from a string expires_in"
+    );
     assert_eq!(fake.state.code_exchanges.load(std::sync::atomic::Ordering::SeqCst), 1);
 
     // The stored token is used, and the same redirect cannot be replayed (code is single-use).
-    let req = reg.apply("fake_conn", OutgoingRequest::get(&format!("{}/api/me", fake.base)).unwrap()).await.unwrap();
+    let req = reg
+        .apply("fake_conn", OutgoingRequest::get(&format!("{}/api/me", fake.base)).unwrap())
+        .await
+        .unwrap();
     let auth = req.final_headers().into_iter().find(|(k, _)| k == "Authorization").unwrap().1;
     assert!(auth.starts_with("Bearer at-"), "{auth}");
     assert!(reg.finish_authorization(&pending, &redirect).await.is_err());
@@ -62,11 +72,17 @@ async fn authorization_code_with_pkce_end_to_end() {
 async fn state_mismatch_and_provider_error_are_refused() {
     let fake = Fake::start().await;
     let mut reg = Registry::in_memory();
-    reg.add_service_toml(&fake.oauth_service("fake", "authorization_code", "post"), Path::new("f.toml"))
-        .unwrap();
+    reg.add_service_toml(
+        &fake.oauth_service("fake", "authorization_code", "post"),
+        Path::new("f.toml"),
+    )
+    .unwrap();
     reg.add_connection(oauth_conn("c", "fake")).unwrap();
     let pending = reg.start_authorization("c", "http://127.0.0.1:9/callback").unwrap();
-    let err = reg.finish_authorization(&pending, "http://127.0.0.1:9/callback?code=x&state=evil").await.unwrap_err();
+    let err = reg
+        .finish_authorization(&pending, "http://127.0.0.1:9/callback?code=x&state=evil")
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("state"), "{err}");
     let err = reg
         .finish_authorization(&pending, "http://127.0.0.1:9/callback?error=access_denied&state=x")
@@ -80,15 +96,25 @@ async fn state_mismatch_and_provider_error_are_refused() {
 async fn pasted_code_is_accepted() {
     let fake = Fake::start().await;
     let mut reg = Registry::in_memory();
-    reg.add_service_toml(&fake.oauth_service("fake", "authorization_code", "basic"), Path::new("f.toml"))
-        .unwrap();
+    reg.add_service_toml(
+        &fake.oauth_service("fake", "authorization_code", "basic"),
+        Path::new("f.toml"),
+    )
+    .unwrap();
     reg.add_connection(oauth_conn("c", "fake")).unwrap();
     let pending = reg.start_authorization("c", "http://127.0.0.1:9/callback").unwrap();
     // Play the browser without following the redirect: read the Location by hand.
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let resp = client.get(pending.url.clone()).send().await.unwrap();
     let location = resp.headers()["location"].to_str().unwrap().to_string();
-    let code = dg_connections::Url::parse(&location).unwrap().query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
+    let code = dg_connections::Url::parse(&location)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .to_string();
     let conn = reg.finish_authorization(&pending, &format!("  {code}\n")).await.unwrap();
     assert_eq!(conn.state, AuthState::Authorized);
 }
@@ -97,14 +123,26 @@ async fn pasted_code_is_accepted() {
 async fn client_credentials_grant() {
     let fake = Fake::start().await;
     let mut reg = Registry::in_memory();
-    reg.add_service_toml(&fake.oauth_service("cc", "client_credentials", "basic"), Path::new("cc.toml"))
-        .unwrap();
+    reg.add_service_toml(
+        &fake.oauth_service("cc", "client_credentials", "basic"),
+        Path::new("cc.toml"),
+    )
+    .unwrap();
     reg.add_connection(oauth_conn("cc_conn", "cc")).unwrap();
-    let err = reg.apply("cc_conn", OutgoingRequest::get(&format!("{}/api/x", fake.base)).unwrap()).await.unwrap_err();
+    let err = reg
+        .apply("cc_conn", OutgoingRequest::get(&format!("{}/api/x", fake.base)).unwrap())
+        .await
+        .unwrap_err();
     assert!(matches!(err, ConnectionError::NotAuthorized { .. }), "{err}");
     reg.authorize_client_credentials("cc_conn").await.unwrap();
-    let req = reg.apply("cc_conn", OutgoingRequest::get(&format!("{}/api/x", fake.base)).unwrap()).await.unwrap();
-    assert!(req.final_headers().iter().any(|(k, v)| k == "Authorization" && v.starts_with("Bearer cc-")));
+    let req = reg
+        .apply("cc_conn", OutgoingRequest::get(&format!("{}/api/x", fake.base)).unwrap())
+        .await
+        .unwrap();
+    assert!(req
+        .final_headers()
+        .iter()
+        .any(|(k, v)| k == "Authorization" && v.starts_with("Bearer cc-")));
     assert_eq!(fake.state.client_credentials.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
 
@@ -120,14 +158,23 @@ async fn api_key_basic_and_bearer_services() {
          [[api_key]]\nname = \"sig\"\nin = \"form\"\n"
     );
     reg.add_service_toml(&svc, Path::new("keyed.toml")).unwrap();
-    reg.add_service_toml(&format!("name = \"plain\"\nauth = \"basic\"\nbase_url = \"{b}\"\n"), Path::new("p.toml")).unwrap();
+    reg.add_service_toml(
+        &format!("name = \"plain\"\nauth = \"basic\"\nbase_url = \"{b}\"\n"),
+        Path::new("p.toml"),
+    )
+    .unwrap();
     reg.add_service_toml(
         &format!("name = \"tok\"\nauth = \"bearer\"\nbase_url = \"{b}\"\ncredential = {{ name = \"X-Token\", prefix = \"T \" }}\n"),
         Path::new("t.toml"),
     )
     .unwrap();
     for (link, service) in [("k", "keyed"), ("p", "plain"), ("t", "tok")] {
-        reg.add_connection(NewConnection { link: link.into(), service: service.into(), ..Default::default() }).unwrap();
+        reg.add_connection(NewConnection {
+            link: link.into(),
+            service: service.into(),
+            ..Default::default()
+        })
+        .unwrap();
     }
     let mut keys = BTreeMap::new();
     keys.insert("X-Api-Key".to_string(), SecretString::from("k1"));
@@ -144,7 +191,10 @@ async fn api_key_basic_and_bearer_services() {
     let req = reg.apply("k", req).await.unwrap();
     assert!(req.final_headers().contains(&("X-Api-Key".into(), "k1".into())));
     assert_eq!(req.final_url().query(), Some("a=1&token=k2"));
-    assert_eq!(req.final_body(), dg_connections::Body::Form(vec![("f".into(), "v".into()), ("sig".into(), "k3".into())]));
+    assert_eq!(
+        req.final_body(),
+        dg_connections::Body::Form(vec![("f".into(), "v".into()), ("sig".into(), "k3".into())])
+    );
 
     let req = reg.apply("p", OutgoingRequest::get(&format!("{b}/y")).unwrap()).await.unwrap();
     assert!(req.final_headers().contains(&("Authorization".into(), "Basic dXNlcjpwYXNz".into())));
@@ -152,7 +202,10 @@ async fn api_key_basic_and_bearer_services() {
     assert!(req.final_headers().contains(&("X-Token".into(), "T tt".into())));
 
     // The real request reaches the server with the credential.
-    let resp = reg.send(Some("p"), OutgoingRequest::get(&format!("{b}/api/hello")).unwrap()).await.unwrap();
+    let resp = reg
+        .send(Some("p"), OutgoingRequest::get(&format!("{b}/api/hello")).unwrap())
+        .await
+        .unwrap();
     assert_eq!(resp.status().as_u16(), 200);
     assert_eq!(fake.hits().last().unwrap().1.as_deref(), Some("Basic dXNlcjpwYXNz"));
 }
@@ -160,7 +213,8 @@ async fn api_key_basic_and_bearer_services() {
 #[tokio::test]
 async fn zoho_data_centre_header_and_api_domain() {
     let fake = Fake::start().await;
-    *fake.state.redirect_extra.lock().unwrap() = "&location=eu&accounts-server=https%3A%2F%2Faccounts.zoho.eu".into();
+    *fake.state.redirect_extra.lock().unwrap() =
+        "&location=eu&accounts-server=https%3A%2F%2Faccounts.zoho.eu".into();
     {
         let mut extra = fake.state.token_extra.lock().unwrap();
         extra.insert("api_domain".into(), "https://www.zohoapis.eu".into());
@@ -176,26 +230,37 @@ async fn zoho_data_centre_header_and_api_domain() {
     let url = pending.url.as_str();
     assert!(url.starts_with(&format!("{}/oauth/v2/auth?", fake.base)), "{url}");
     assert!(url.contains("access_type=offline") && url.contains("scope=ZohoBooks.fullaccess.all"));
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let resp = client.get(pending.url.clone()).send().await.unwrap();
     let location = resp.headers()["location"].to_str().unwrap().to_string();
     let conn = reg.finish_authorization(&pending, &location).await.unwrap();
     assert_eq!(conn.dc.as_deref(), Some("eu"), "accounts-server selects the data centre");
     assert_eq!(conn.config.get("api_domain").map(String::as_str), Some("https://www.zohoapis.eu"));
 
-    let req = OutgoingRequest::get("https://www.zohoapis.eu/books/v3/invoices?organization_id=1").unwrap();
+    let req = OutgoingRequest::get("https://www.zohoapis.eu/books/v3/invoices?organization_id=1")
+        .unwrap();
     let req = reg.apply("books", req.require_scope("ZohoBooks.invoices.READ")).await.unwrap();
     let auth = req.final_headers().into_iter().find(|(k, _)| k == "Authorization").unwrap().1;
     assert!(auth.starts_with("Zoho-oauthtoken at-"), "{auth}");
     assert!(reg.is_host_allowed("books", &"https://books.zoho.eu/api".parse().unwrap()).unwrap());
     // The US host is not this connection's data centre.
-    let err = reg.apply("books", OutgoingRequest::get("https://www.zohoapis.com/books/v3/x").unwrap()).await.unwrap_err();
+    let err = reg
+        .apply("books", OutgoingRequest::get("https://www.zohoapis.com/books/v3/x").unwrap())
+        .await
+        .unwrap_err();
     assert!(matches!(err, ConnectionError::HostNotAllowed { .. }), "{err}");
     let err = reg
-        .apply("books", OutgoingRequest::get("https://www.zohoapis.eu/crm/v8/Leads").unwrap().require_scope("ZohoCRM.modules.READ"))
+        .apply(
+            "books",
+            OutgoingRequest::get("https://www.zohoapis.eu/crm/v8/Leads")
+                .unwrap()
+                .require_scope("ZohoCRM.modules.READ"),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, ConnectionError::ScopeMissing { .. }), "{err}");
-    let svc = reg.service_for_url(&"https://www.zohoapis.eu/books/v3/invoices".parse().unwrap()).unwrap();
+    let svc =
+        reg.service_for_url(&"https://www.zohoapis.eu/books/v3/invoices".parse().unwrap()).unwrap();
     assert_eq!(svc.name, "zoho_books");
 }

@@ -18,8 +18,11 @@ fn now() -> i64 {
 
 /// Adds service `fake` and an authorized connection `c` whose access token expired.
 fn expired_connection(reg: &mut Registry, fake: &Fake) {
-    reg.add_service_toml(&fake.oauth_service("fake", "authorization_code", "post"), Path::new("fake.toml"))
-        .unwrap();
+    reg.add_service_toml(
+        &fake.oauth_service("fake", "authorization_code", "post"),
+        Path::new("fake.toml"),
+    )
+    .unwrap();
     reg.add_connection(NewConnection {
         link: "c".into(),
         service: "fake".into(),
@@ -40,7 +43,11 @@ fn expired_connection(reg: &mut Registry, fake: &Fake) {
 }
 
 fn auth_header(req: &OutgoingRequest) -> String {
-    req.final_headers().into_iter().find(|(k, _)| k == "Authorization").map(|(_, v)| v).unwrap_or_default()
+    req.final_headers()
+        .into_iter()
+        .find(|(k, _)| k == "Authorization")
+        .map(|(_, v)| v)
+        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,7 +94,12 @@ async fn two_processes_sharing_a_store_refresh_once() {
         .collect();
     for child in children {
         let out = child.await.unwrap();
-        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok", "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "ok",
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 1);
     // Both saw the refreshed token; the store holds it with the old refresh token.
@@ -96,7 +108,11 @@ async fn two_processes_sharing_a_store_refresh_once() {
     assert!(auth_header(&req).starts_with("Bearer at-"));
     assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 1);
     reg.refresh("c").await.unwrap();
-    assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 2, "the kept refresh token still refreshes");
+    assert_eq!(
+        fake.state.refreshes.load(Ordering::SeqCst),
+        2,
+        "the kept refresh token still refreshes"
+    );
 }
 
 #[tokio::test]
@@ -146,7 +162,10 @@ async fn fresh_tokens_are_not_refreshed_and_unreachable_servers_are_reported() {
         },
     )
     .unwrap();
-    let req = reg.apply("c", OutgoingRequest::get(&format!("{}/api/x", fake.base)).unwrap()).await.unwrap();
+    let req = reg
+        .apply("c", OutgoingRequest::get(&format!("{}/api/x", fake.base)).unwrap())
+        .await
+        .unwrap();
     assert_eq!(auth_header(&req), "Bearer fresh");
     assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 0);
 

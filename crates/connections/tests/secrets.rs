@@ -35,7 +35,8 @@ fn cli(root: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
         Ok(c) => c.cmd,
         Err(e) => return (2, String::new(), e.to_string()),
     };
-    let (mut input, mut out, mut err) = (Cursor::new(stdin.as_bytes().to_vec()), Vec::new(), Vec::new());
+    let (mut input, mut out, mut err) =
+        (Cursor::new(stdin.as_bytes().to_vec()), Vec::new(), Vec::new());
     let mut ctx = CliContext {
         root: Some(root.to_path_buf()),
         stdin: &mut input,
@@ -59,7 +60,8 @@ fn canaries_never_appear_in_cli_output() {
     let b = &fake.base;
     std::fs::write(&keyed, format!("name = \"keyed\"\nauth = \"api_key\"\nbase_url = \"{b}\"\n[[api_key]]\nname = \"key\"\nin = \"query\"\n")).unwrap();
     let plain = dir.path().join("plain.toml");
-    std::fs::write(&plain, format!("name = \"plain\"\nauth = \"basic\"\nbase_url = \"{b}\"\n")).unwrap();
+    std::fs::write(&plain, format!("name = \"plain\"\nauth = \"basic\"\nbase_url = \"{b}\"\n"))
+        .unwrap();
 
     let mut transcript = String::new();
     let mut step = |args: &[&str], stdin: &str, expect: i32| {
@@ -71,7 +73,11 @@ fn canaries_never_appear_in_cli_output() {
     for f in [&svc_file, &keyed, &plain] {
         step(&["service", "add", f.to_str().unwrap()], "", 0);
     }
-    step(&["add", "oa", "--service", "fake", "--client-id", CLIENT_ID, "--client-secret-stdin"], &format!("{CLIENT_SECRET}\n"), 0);
+    step(
+        &["add", "oa", "--service", "fake", "--client-id", CLIENT_ID, "--client-secret-stdin"],
+        &format!("{CLIENT_SECRET}\n"),
+        0,
+    );
     step(&["authorize", "oa", "--refresh-token-stdin"], &format!("{CANARY_RT}\n"), 0);
     step(&["add", "k", "--service", "keyed"], "", 0);
     step(&["authorize", "k", "--stdin"], &format!("{CANARY_KEY}\n"), 0);
@@ -92,27 +98,40 @@ fn canaries_never_appear_in_cli_output() {
     *fake.state.refresh_mode.lock().unwrap() = RefreshMode::InvalidGrant;
     step(&["refresh", "oa"], "", 1);
     let shown = step(&["show", "oa"], "", 0);
-    assert!(shown.contains("needs re-authorization") || shown.contains("needs_reauthorization"), "{shown}");
+    assert!(
+        shown.contains("needs re-authorization") || shown.contains("needs_reauthorization"),
+        "{shown}"
+    );
     assert!(shown.contains("dg connections authorize oa"), "{shown}");
     step(&["services", "--json"], "", 0);
     assert_clean("CLI transcript", &transcript);
     // Not vacuous: the secrets are stored, in a file only the user can read.
     let secrets = std::fs::read_to_string(root.join("connection-secrets.toml")).unwrap();
-    assert!(secrets.contains(CANARY_KEY) && secrets.contains(CANARY_PW) && secrets.contains(CANARY_RT));
+    assert!(
+        secrets.contains(CANARY_KEY) && secrets.contains(CANARY_PW) && secrets.contains(CANARY_RT)
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(root.join("connection-secrets.toml")).unwrap().permissions().mode();
+        let mode =
+            std::fs::metadata(root.join("connection-secrets.toml")).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    assert_clean("connections.toml", &std::fs::read_to_string(root.join("connections.toml")).unwrap());
+    assert_clean(
+        "connections.toml",
+        &std::fs::read_to_string(root.join("connections.toml")).unwrap(),
+    );
 }
 
 #[tokio::test]
 async fn canaries_never_appear_in_debug_errors_or_panics() {
     let fake = Fake::start().await;
     let mut reg = Registry::in_memory();
-    reg.add_service_toml(&fake.oauth_service("fake", "authorization_code", "post"), Path::new("f.toml")).unwrap();
+    reg.add_service_toml(
+        &fake.oauth_service("fake", "authorization_code", "post"),
+        Path::new("f.toml"),
+    )
+    .unwrap();
     reg.add_connection(NewConnection {
         link: "oa".into(),
         service: "fake".into(),
@@ -122,18 +141,27 @@ async fn canaries_never_appear_in_debug_errors_or_panics() {
     })
     .unwrap();
     reg.import_refresh_token("oa", SecretString::from(CANARY_RT)).await.unwrap();
-    let req = reg.apply("oa", OutgoingRequest::get(&format!("{}/api/x", fake.base)).unwrap()).await.unwrap();
+    let req = reg
+        .apply("oa", OutgoingRequest::get(&format!("{}/api/x", fake.base)).unwrap())
+        .await
+        .unwrap();
     assert!(format!("{:?}", req.final_headers()).contains(CANARY_AT), "not vacuous");
     let pending = reg.start_authorization("oa", "http://127.0.0.1:9/callback").unwrap();
-    let mut dump = format!("{reg:?}\n{:?}\n{req:?}\n{pending:?}\n{:?}", reg.connections(), reg.services());
+    let mut dump =
+        format!("{reg:?}\n{:?}\n{req:?}\n{pending:?}\n{:?}", reg.connections(), reg.services());
 
     *fake.state.refresh_mode.lock().unwrap() = RefreshMode::InvalidGrant;
     let err = reg.refresh("oa").await.unwrap_err();
     dump.push_str(&format!("{err}\n{err:?}\n"));
-    let err = reg.apply("oa", OutgoingRequest::get("https://elsewhere.example/x").unwrap()).await.unwrap_err();
-    dump.push_str(&format!("{err}\n{err:?}\n"));
-    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| panic!("registry state: {reg:?} {req:?}")))
+    let err = reg
+        .apply("oa", OutgoingRequest::get("https://elsewhere.example/x").unwrap())
+        .await
         .unwrap_err();
+    dump.push_str(&format!("{err}\n{err:?}\n"));
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        panic!("registry state: {reg:?} {req:?}")
+    }))
+    .unwrap_err();
     dump.push_str(payload.downcast_ref::<String>().unwrap());
     assert_clean("Debug/error/panic output", &dump);
 }
@@ -143,14 +171,24 @@ async fn credentials_stay_on_allowed_hosts_even_across_redirects() {
     let (a, other) = (Fake::start().await, Fake::start().await);
     let mut reg = Registry::in_memory();
     let allowed = format!("allowed_hosts = [\"127.0.0.1:{}\"]\n", a.addr.port());
-    reg.add_service_toml(&format!("name = \"plain\"\nauth = \"basic\"\n{allowed}"), Path::new("p.toml")).unwrap();
+    reg.add_service_toml(
+        &format!("name = \"plain\"\nauth = \"basic\"\n{allowed}"),
+        Path::new("p.toml"),
+    )
+    .unwrap();
     let keyed = format!("name = \"keyed\"\nauth = \"api_key\"\n{allowed}[[api_key]]\nname = \"key\"\nin = \"query\"\n");
     reg.add_service_toml(&keyed, Path::new("k.toml")).unwrap();
     for (link, service) in [("b", "plain"), ("k", "keyed")] {
-        reg.add_connection(NewConnection { link: link.into(), service: service.into(), ..Default::default() }).unwrap();
+        reg.add_connection(NewConnection {
+            link: link.into(),
+            service: service.into(),
+            ..Default::default()
+        })
+        .unwrap();
     }
     reg.set_basic("b", SecretString::from("user"), SecretString::from(CANARY_PW)).unwrap();
-    reg.set_api_keys("k", BTreeMap::from([("key".to_string(), SecretString::from(CANARY_KEY))])).unwrap();
+    reg.set_api_keys("k", BTreeMap::from([("key".to_string(), SecretString::from(CANARY_KEY))]))
+        .unwrap();
 
     // Direct use on a foreign host: refused before anything is sent.
     let foreign = format!("{}/api/direct", other.base);
@@ -165,7 +203,10 @@ async fn credentials_stay_on_allowed_hosts_even_across_redirects() {
     // Redirect from the allowed host to a foreign one: the hop arrives without credentials.
     *a.state.redirect_target.lock().unwrap() = format!("{}/api/landed", other.base);
     for link in ["b", "k"] {
-        let resp = reg.send(Some(link), OutgoingRequest::get(&format!("{}/redirect", a.base)).unwrap()).await.unwrap();
+        let resp = reg
+            .send(Some(link), OutgoingRequest::get(&format!("{}/redirect", a.base)).unwrap())
+            .await
+            .unwrap();
         assert_eq!(resp.status().as_u16(), 200);
     }
     let hits = other.hits();
@@ -178,24 +219,40 @@ async fn credentials_stay_on_allowed_hosts_even_across_redirects() {
 
     // A same-host redirect keeps the credential.
     *a.state.redirect_target.lock().unwrap() = "/api/same".into();
-    reg.send(Some("b"), OutgoingRequest::get(&format!("{}/redirect", a.base)).unwrap()).await.unwrap();
+    reg.send(Some("b"), OutgoingRequest::get(&format!("{}/redirect", a.base)).unwrap())
+        .await
+        .unwrap();
     let last = a.hits().pop().unwrap();
     assert_eq!(last.0, "/api/same");
     assert!(last.1.unwrap().starts_with("Basic "));
 
     // A POST answered with 303 continues as a body-less GET, without credentials off-host.
-    let mut post = OutgoingRequest::parse(dg_connections::Method::POST, &format!("{}/x", a.base)).unwrap();
+    let mut post =
+        OutgoingRequest::parse(dg_connections::Method::POST, &format!("{}/x", a.base)).unwrap();
     post.body = dg_connections::Body::Bytes(b"{}".to_vec());
     let post = reg.apply("b", post).await.unwrap();
-    let next = reg.follow_redirect(Some("b"), post, &format!("{}/y", other.base), 303).await.unwrap();
+    let next =
+        reg.follow_redirect(Some("b"), post, &format!("{}/y", other.base), 303).await.unwrap();
     assert_eq!(next.method, dg_connections::Method::GET);
     assert_eq!(next.body, dg_connections::Body::Empty);
     assert!(!next.has_credential());
 
     // Plain http to a non-loopback host is refused even if listed.
-    reg.add_service_toml("name = \"web\"\nauth = \"basic\"\nallowed_hosts = [\"api.example.com\"]\n", Path::new("w.toml")).unwrap();
-    reg.add_connection(NewConnection { link: "w".into(), service: "web".into(), ..Default::default() }).unwrap();
+    reg.add_service_toml(
+        "name = \"web\"\nauth = \"basic\"\nallowed_hosts = [\"api.example.com\"]\n",
+        Path::new("w.toml"),
+    )
+    .unwrap();
+    reg.add_connection(NewConnection {
+        link: "w".into(),
+        service: "web".into(),
+        ..Default::default()
+    })
+    .unwrap();
     reg.set_basic("w", SecretString::from("u"), SecretString::from("p")).unwrap();
-    let err = reg.apply("w", OutgoingRequest::get("http://api.example.com/x").unwrap()).await.unwrap_err();
+    let err = reg
+        .apply("w", OutgoingRequest::get("http://api.example.com/x").unwrap())
+        .await
+        .unwrap_err();
     assert!(matches!(err, ConnectionError::InsecureUrl { .. }), "{err:?}");
 }

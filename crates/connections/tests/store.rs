@@ -37,8 +37,12 @@ fn killing_a_writer_mid_write_leaves_a_readable_store() {
 fn corrupt_files_are_reported_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let reg = Registry::open(dir.path()).unwrap();
-    reg.add_connection(NewConnection { link: "k".into(), service: "sendgrid".into(), ..Default::default() })
-        .unwrap();
+    reg.add_connection(NewConnection {
+        link: "k".into(),
+        service: "sendgrid".into(),
+        ..Default::default()
+    })
+    .unwrap();
     drop(reg);
 
     let conns = dir.path().join("connections.toml");
@@ -93,8 +97,11 @@ struct Cli {
 }
 
 fn cli(root: &Path, args: &[&str], stdin: &str) -> (i32, String) {
-    let cmd = Cli::try_parse_from(std::iter::once("connections").chain(args.iter().copied())).unwrap().cmd;
-    let (mut input, mut out, mut err) = (Cursor::new(stdin.as_bytes().to_vec()), Vec::new(), Vec::new());
+    let cmd = Cli::try_parse_from(std::iter::once("connections").chain(args.iter().copied()))
+        .unwrap()
+        .cmd;
+    let (mut input, mut out, mut err) =
+        (Cursor::new(stdin.as_bytes().to_vec()), Vec::new(), Vec::new());
     let mut ctx = CliContext {
         root: Some(root.to_path_buf()),
         stdin: &mut input,
@@ -133,10 +140,25 @@ fn cli_exit_codes_and_messages() {
     // Failures: exit 1, with the fixing command.
     let (code, out) = cli(root, &["show", "ghost"], "");
     assert_eq!((code, out.contains("dg connections add ghost")), (1, true), "{out}");
-    let (code, out) = cli(root, &["add", "books", "--service", "zoho_books", "--client-id", "1000.X", "--dc", "eu", "--client-secret-stdin"], "s3cret\n");
+    let (code, out) = cli(
+        root,
+        &[
+            "add",
+            "books",
+            "--service",
+            "zoho_books",
+            "--client-id",
+            "1000.X",
+            "--dc",
+            "eu",
+            "--client-secret-stdin",
+        ],
+        "s3cret\n",
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("http://127.0.0.1:8765/callback"), "{out}");
-    let (code, _) = cli(root, &["add", "books", "--service", "zoho_books", "--client-id", "1000.X"], "");
+    let (code, _) =
+        cli(root, &["add", "books", "--service", "zoho_books", "--client-id", "1000.X"], "");
     assert_eq!(code, 2, "duplicate link");
     let (code, out) = cli(root, &["refresh", "books"], "");
     assert_eq!(code, 1);
@@ -152,7 +174,10 @@ fn cli_exit_codes_and_messages() {
     assert_eq!(code, 0);
     let (code, _) = cli(root, &["logout", "sg"], "");
     assert_eq!(code, 0);
-    assert_eq!(Registry::open(root).unwrap().connection("sg").unwrap().state, AuthState::NotAuthorized);
+    assert_eq!(
+        Registry::open(root).unwrap().connection("sg").unwrap().state,
+        AuthState::NotAuthorized
+    );
     let (code, _) = cli(root, &["remove", "sg"], "");
     assert_eq!(code, 0);
     let (code, _) = cli(root, &["remove", "sg"], "");

@@ -22,7 +22,9 @@ fn main() {
 }
 
 fn apply(root: &str, link: &str, url: &str) -> i32 {
-    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return 1 };
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        return 1;
+    };
     rt.block_on(async {
         let result = async {
             let reg = Registry::open(Path::new(root))?;

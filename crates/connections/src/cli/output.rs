@@ -11,24 +11,43 @@ use crate::registry::Registry;
 
 const MASK: &str = "********";
 
-pub(super) fn services(reg: &Registry, json: bool, out: &mut dyn Write) -> Result<(), ConnectionError> {
+pub(super) fn services(
+    reg: &Registry,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), ConnectionError> {
     if json {
         let all: Vec<Value> = reg.services().iter().map(service_json).collect();
         return print_json(out, &Value::Array(all));
     }
-    writeln!(out, "{:<24} {:<8} {:<11} {:<7} NAME", "SERVICE", "AUTH", "CONFIDENCE", "SOURCE").map_err(out_err)?;
+    writeln!(out, "{:<24} {:<8} {:<11} {:<7} NAME", "SERVICE", "AUTH", "CONFIDENCE", "SOURCE")
+        .map_err(out_err)?;
     for s in reg.services() {
         let conf = serde_json::to_value(s.confidence).ok();
         let conf = conf.as_ref().and_then(Value::as_str).unwrap_or("-");
         let source = if s.custom { "custom" } else { "builtin" };
-        writeln!(out, "{:<24} {:<8} {:<11} {:<7} {}", s.name, s.auth.as_str(), conf, source, s.display_name)
-            .map_err(out_err)?;
+        writeln!(
+            out,
+            "{:<24} {:<8} {:<11} {:<7} {}",
+            s.name,
+            s.auth.as_str(),
+            conf,
+            source,
+            s.display_name
+        )
+        .map_err(out_err)?;
     }
     Ok(())
 }
 
-pub(super) fn service(reg: &Registry, name: &str, json: bool, out: &mut dyn Write) -> Result<(), ConnectionError> {
-    let s = reg.service(name).ok_or_else(|| ConnectionError::UnknownService { name: name.into() })?;
+pub(super) fn service(
+    reg: &Registry,
+    name: &str,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), ConnectionError> {
+    let s =
+        reg.service(name).ok_or_else(|| ConnectionError::UnknownService { name: name.into() })?;
     if json {
         return print_json(out, &service_json(s));
     }
@@ -58,20 +77,36 @@ pub(super) fn list(reg: &Registry, json: bool, out: &mut dyn Write) -> Result<()
         return print_json(out, &Value::Array(all));
     }
     if conns.is_empty() {
-        return writeln!(out, "no connections; create one with `dg connections add LINK --service NAME`")
-            .map_err(out_err);
+        return writeln!(
+            out,
+            "no connections; create one with `dg connections add LINK --service NAME`"
+        )
+        .map_err(out_err);
     }
-    writeln!(out, "{:<28} {:<20} {:<24} {:<7} EXPIRES", "LINK", "SERVICE", "STATUS", "DC").map_err(out_err)?;
+    writeln!(out, "{:<28} {:<20} {:<24} {:<7} EXPIRES", "LINK", "SERVICE", "STATUS", "DC")
+        .map_err(out_err)?;
     for c in &conns {
         let expires = c.token_expires_at.map_or("-".into(), format_time);
         let dc = c.dc.as_deref().unwrap_or("-");
-        writeln!(out, "{:<28} {:<20} {:<24} {:<7} {expires}", c.link, c.service, c.state.label(), dc)
-            .map_err(out_err)?;
+        writeln!(
+            out,
+            "{:<28} {:<20} {:<24} {:<7} {expires}",
+            c.link,
+            c.service,
+            c.state.label(),
+            dc
+        )
+        .map_err(out_err)?;
     }
     Ok(())
 }
 
-pub(super) fn show(reg: &Registry, link: &str, json: bool, out: &mut dyn Write) -> Result<(), ConnectionError> {
+pub(super) fn show(
+    reg: &Registry,
+    link: &str,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), ConnectionError> {
     let c = reg.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
     let v = connection_json(reg, &c);
     if json {
@@ -135,6 +170,7 @@ fn compact(v: &Value) -> String {
 }
 
 fn print_json(out: &mut dyn Write, v: &Value) -> Result<(), ConnectionError> {
-    let text = serde_json::to_string_pretty(v).map_err(|e| ConnectionError::Invalid(e.to_string()))?;
+    let text =
+        serde_json::to_string_pretty(v).map_err(|e| ConnectionError::Invalid(e.to_string()))?;
     writeln!(out, "{text}").map_err(out_err)
 }

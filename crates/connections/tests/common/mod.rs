@@ -101,7 +101,10 @@ impl Fake {
     }
 }
 
-async fn authorize(State(st): State<Arc<FakeState>>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn authorize(
+    State(st): State<Arc<FakeState>>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     if q.get("response_type").map(String::as_str) != Some("code")
         || q.get("client_id").map(String::as_str) != Some(CLIENT_ID)
         || q.get("code_challenge_method").map(String::as_str) != Some("S256")
@@ -121,7 +124,8 @@ async fn authorize(State(st): State<Arc<FakeState>>, Query(q): Query<HashMap<Str
 
 fn client_ok(headers: &HeaderMap, form: &HashMap<String, String>) -> bool {
     if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        let expect = base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
+        let expect = base64::engine::general_purpose::STANDARD
+            .encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
         return auth == format!("Basic {expect}");
     }
     form.get("client_id").map(String::as_str) == Some(CLIENT_ID)
@@ -149,9 +153,13 @@ async fn token(
                 return json(StatusCode::OK, serde_json::json!({"error": "invalid_code"}));
             };
             let verifier = form.get("code_verifier").cloned().unwrap_or_default();
-            let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+            let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(sha2::Sha256::digest(verifier.as_bytes()));
             if computed != challenge || form.get("redirect_uri") != Some(&redirect_uri) {
-                return json(StatusCode::BAD_REQUEST, serde_json::json!({"error": "invalid_grant", "error_description": "PKCE or redirect_uri mismatch"}));
+                return json(
+                    StatusCode::BAD_REQUEST,
+                    serde_json::json!({"error": "invalid_grant", "error_description": "PKCE or redirect_uri mismatch"}),
+                );
             }
             let mut body = serde_json::json!({
                 "access_token": format!("at-{n}-CANARYAT"), "refresh_token": "rt-1",
@@ -170,18 +178,29 @@ async fn token(
             }
             let rt = form.get("refresh_token").cloned().unwrap_or_default();
             match *st.refresh_mode.lock().unwrap() {
-                RefreshMode::Ok => json(StatusCode::OK, serde_json::json!({
-                    "access_token": format!("at-{n}-CANARYAT"), "expires_in": "3600", "token_type": "Bearer"
-                })),
-                RefreshMode::InvalidGrant => json(StatusCode::BAD_REQUEST, serde_json::json!({
-                    "error": "invalid_grant", "error_description": format!("token {rt} is revoked")
-                })),
-                RefreshMode::ErrorIn200 => json(StatusCode::OK, serde_json::json!({"error": "invalid_code"})),
+                RefreshMode::Ok => json(
+                    StatusCode::OK,
+                    serde_json::json!({
+                        "access_token": format!("at-{n}-CANARYAT"), "expires_in": "3600", "token_type": "Bearer"
+                    }),
+                ),
+                RefreshMode::InvalidGrant => json(
+                    StatusCode::BAD_REQUEST,
+                    serde_json::json!({
+                        "error": "invalid_grant", "error_description": format!("token {rt} is revoked")
+                    }),
+                ),
+                RefreshMode::ErrorIn200 => {
+                    json(StatusCode::OK, serde_json::json!({"error": "invalid_code"}))
+                }
             }
         }
         Some("client_credentials") => {
             st.client_credentials.fetch_add(1, Ordering::SeqCst);
-            json(StatusCode::OK, serde_json::json!({"access_token": format!("cc-{n}"), "expires_in": 3600}))
+            json(
+                StatusCode::OK,
+                serde_json::json!({"access_token": format!("cc-{n}"), "expires_in": 3600}),
+            )
         }
         _ => json(StatusCode::BAD_REQUEST, serde_json::json!({"error": "unsupported_grant_type"})),
     }
