@@ -1,6 +1,166 @@
-//! collection builtins.
+//! List, Map (KEY-VALUE) and Collection builtins, plus the JSON functions on
+//! text (`toMap`, `toJSONList`, `getJSON`).
+//!
+//! Deluge's `Collection(...)` is a List or a Map at run time, so the
+//! "Collection" functions are rows with a `Collection` receiver that look at
+//! which of the two they got. Mutating functions change the value in place
+//! (lists and maps are shared references, Decision 6).
+//!
+//! - `list`: functions on index-value collections (add, sort, subList, …) and
+//!   the numeric ones (largest, percentile, rank, …).
+//! - `map`: functions on key-value collections (put, putAll, containKey, …).
+//! - `both`: functions that work on either kind (get, remove, keys, insert, …).
+//! - `json`: JSON text → Map / List and `getJSON`.
 
-#[allow(unused_imports)]
+mod both;
+mod json;
+mod list;
+mod map;
+
 use super::{b, Builtin};
+use crate::error::{fail, Result};
+use crate::value::{ListRef, MapRef};
+use crate::Value;
 
-pub(crate) static TABLE: &[Builtin] = &[];
+pub(crate) static TABLE: &[Builtin] = &[
+    // ---- lists ----
+    b!("add", List, 1, 1, list::add),
+    b!("addall", List, 1, 1, list::add_all),
+    b!("removeall", List, 1, 1, list::remove_all),
+    b!("indexof", List, 1, 1, list::index_of),
+    b!("lastindexof", List, 1, 1, list::last_index_of),
+    b!("removeelement", List, 1, 1, list::remove_element),
+    b!("sort", List, 0, 1, list::sort),
+    b!("distinct", List, 0, 0, list::distinct),
+    b!("sublist", List, 1, 2, list::sub_list),
+    b!("reverse", List, 0, 0, list::reverse),
+    b!("tojsonlist", List, 0, 0, list::to_json_list),
+    // ---- numeric collections (list elements or map values) ----
+    b!("largest", Collection, 0, 0, list::largest),
+    b!("smallest", Collection, 0, 0, list::smallest),
+    b!("sum", Collection, 0, 0, list::sum),
+    b!("average", Collection, 0, 0, list::average),
+    b!("percentile", Collection, 1, 1, list::percentile),
+    b!("rank", Collection, 1, 2, list::rank),
+    b!("nthlargest", Collection, 1, 1, list::nth_largest),
+    b!("nthsmallest", Collection, 1, 1, list::nth_smallest),
+    // ---- maps ----
+    b!("put", Map, 2, 2, map::put),
+    b!("putall", Map, 1, 1, map::put_all),
+    b!("containkey", Map, 1, 1, map::contain_key),
+    b!("containskey", Map, 1, 1, map::contain_key),
+    b!("containvalue", Map, 1, 1, map::contain_value),
+    b!("containsvalue", Map, 1, 1, map::contain_value),
+    b!("deletekey", Map, 1, 1, map::delete_keys),
+    b!("deletekeys", Map, 1, 255, map::delete_keys),
+    b!("sortkey", Map, 0, 1, map::sort_key),
+    b!("tomap", Map, 0, 0, map::to_map),
+    b!("getjson", Map, 1, 1, map::get_json),
+    // ---- either kind ----
+    b!("get", Collection, 1, 1, both::get),
+    b!("getasstring", Collection, 1, 1, both::get_as_string),
+    b!("size", Collection, 0, 0, both::size),
+    b!("length", Collection, 0, 0, both::size),
+    b!("contains", Collection, 1, 1, both::contains),
+    b!("notcontains", Collection, 1, 1, both::not_contains),
+    b!("remove", Collection, 1, 1, both::remove),
+    b!("delete", Collection, 1, 1, both::delete),
+    b!("deleteall", Collection, 1, 1, both::delete_all),
+    b!("clear", Collection, 0, 0, both::clear),
+    b!("insert", Collection, 1, 255, both::insert),
+    b!("insertall", Collection, 1, 1, both::insert_all),
+    b!("update", Collection, 2, 2, both::update),
+    b!("intersect", Collection, 1, 1, both::intersect),
+    b!("getkey", Collection, 1, 1, both::get_key),
+    b!("getlastkey", Collection, 1, 1, both::get_last_key),
+    b!("duplicate", Collection, 0, 2, both::duplicate),
+    b!("keys", Collection, 0, 0, both::keys),
+    b!("values", Collection, 0, 0, both::values),
+    // ---- JSON text ----
+    b!("tomap", Text, 0, 0, json::to_map),
+    b!("tojsonlist", Text, 0, 0, json::to_json_list),
+    b!("getjson", Text, 1, 1, json::get_json),
+];
+
+/// The receiver as a list (the dispatcher guarantees the type; this keeps a
+/// direct call from panicking).
+fn recv_list<'a>(args: &'a [Value], name: &str) -> Result<&'a ListRef> {
+    match args.first() {
+        Some(Value::List(l)) => Ok(l),
+        Some(v) => fail(format!("{name}: expected a LIST, got {}", v.ty().name())),
+        None => fail(format!("{name}: missing list")),
+    }
+}
+
+/// The receiver as a map.
+fn recv_map<'a>(args: &'a [Value], name: &str) -> Result<&'a MapRef> {
+    match args.first() {
+        Some(Value::Map(m)) => Ok(m),
+        Some(v) => fail(format!("{name}: expected a KEY-VALUE, got {}", v.ty().name())),
+        None => fail(format!("{name}: missing map")),
+    }
+}
+
+/// The argument at `i`, or null when absent.
+fn arg(args: &[Value], i: usize) -> &Value {
+    args.get(i).unwrap_or(&Value::Null)
+}
+
+/// A list index argument: a whole number (decimals truncated, numeric text parsed).
+fn index_arg(args: &[Value], i: usize, name: &str) -> Result<i64> {
+    super::arg_int(args, i).or_else(|_| {
+        fail(format!("{name}: the index must be a number, got {}", arg(args, i).ty().name()))
+    })
+}
+
+/// Checks `index` against a list of `len` elements (Zoho's message for an index past the end).
+fn check_index(index: i64, len: usize) -> Result<usize> {
+    if index < 0 {
+        return fail(format!("Given index {index} is negative; list indices start at 0"));
+    }
+    match usize::try_from(index) {
+        Ok(i) if i < len => Ok(i),
+        _ => fail(format!("Given index {index} is greater than the list size")),
+    }
+}
+
+#[cfg(test)]
+mod test_util {
+    use crate::ctx::Ctx;
+    use crate::error::Result;
+    use crate::value::parse_json;
+    use crate::{Limits, RecordingHost, Value};
+
+    /// Calls builtin `name` with `args` (receiver first) through the dispatcher.
+    pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value> {
+        let mut host = RecordingHost::default();
+        let mut ctx = Ctx::new(&mut host, Limits::default(), "UTC".into(), 1);
+        let cands = crate::builtins::lookup(name).expect("builtin exists");
+        crate::builtins::call(&mut ctx, name, cands, args)
+    }
+
+    /// Like [`call`], unwrapped and printed as `info` would.
+    pub(crate) fn show(name: &str, args: &[Value]) -> String {
+        match call(name, args) {
+            Ok(v) => v.to_display(),
+            Err(e) => format!("error: {}", e.message()),
+        }
+    }
+
+    /// The error message of a call that must fail.
+    pub(crate) fn err(name: &str, args: &[Value]) -> String {
+        match call(name, args) {
+            Ok(v) => panic!("{name} should fail, got {v:?}"),
+            Err(e) => e.message().to_string(),
+        }
+    }
+
+    /// A value from JSON text (lists and maps for tests).
+    pub(crate) fn j(text: &str) -> Value {
+        parse_json(text).expect("test JSON")
+    }
+
+    pub(crate) fn t(s: &str) -> Value {
+        Value::text(s)
+    }
+}

@@ -1,0 +1,473 @@
+//! Functions that work on both kinds of collection: a List (index-value) or a
+//! Map (key-value).
+//! Reference: <https://www.zoho.com/deluge/help/functions/collection.html>
+
+use super::list::{position, range_args, remove_first, unique};
+use super::map::merge;
+use super::{arg, check_index, index_arg};
+use crate::ctx::Ctx;
+use crate::error::{fail, Result};
+use crate::value::MapData;
+use crate::Value;
+
+/// `list.get(index)` / `map.get(key)`. An index past the end is an error
+/// ("Given index 4 is greater than the list size"); a missing key gives null.
+/// <https://www.zoho.com/deluge/help/functions/collection/get.html>
+pub(super) fn get(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match arg(args, 0) {
+        Value::List(l) => {
+            let i = index_arg(args, 1, "get")?;
+            let items = l.borrow();
+            let i = check_index(i, items.len())?;
+            Ok(items[i].clone())
+        }
+        Value::Map(m) => Ok(m.borrow().get(arg(args, 1)).cloned().unwrap_or(Value::Null)),
+        other => not_collection("get", other),
+    }
+}
+
+fn not_collection<T>(name: &str, v: &Value) -> Result<T> {
+    fail(format!("{name}: expected a LIST or KEY-VALUE, got {}", v.ty().name()))
+}
+
+/// `collection.getAsString(indexOrKey)`: the element as text (as `info`
+/// prints it); null when the key is absent.
+/// <https://www.zoho.com/deluge/help/functions/collection/get-as-string.html>
+pub(super) fn get_as_string(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    Ok(match get(ctx, args)? {
+        Value::Null => Value::Null,
+        t @ Value::Text(_) => t,
+        v => Value::text(v.to_display()),
+    })
+}
+
+/// `collection.size()`: number of elements or key-value pairs.
+/// <https://www.zoho.com/deluge/help/functions/collection/size.html>
+pub(super) fn size(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let n = match arg(args, 0) {
+        Value::List(l) => l.borrow().len(),
+        Value::Map(m) => m.borrow().len(),
+        other => return not_collection("size", other),
+    };
+    Ok(position(Some(n)))
+}
+
+/// `list.contains(x)` (type-strict element match) / `map.contains(key)`.
+/// <https://www.zoho.com/deluge/help/functions/list/contains.html>
+pub(super) fn contains(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let x = arg(args, 1);
+    let found = match arg(args, 0) {
+        Value::List(l) => l.borrow().iter().any(|v| v == x),
+        Value::Map(m) => m.borrow().contains_key(x),
+        other => return not_collection("contains", other),
+    };
+    Ok(Value::Bool(found))
+}
+
+/// `collection.notContains(x)`: the negation of `contains`.
+pub(super) fn not_contains(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match contains(ctx, args)? {
+        Value::Bool(b) => Ok(Value::Bool(!b)),
+        other => Ok(other),
+    }
+}
+
+/// `list.remove(index)` removes and RETURNS the element (negative or too large
+/// index → error); with a non-numeric argument it removes that element by
+/// value. `map.remove(key)` removes the key and returns its value (null when absent).
+/// <https://www.zoho.com/creator/help/script/remove-index.html>
+pub(super) fn remove(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match arg(args, 0) {
+        Value::List(l) => match arg(args, 1) {
+            Value::Int(_) | Value::Dec(_) => {
+                let i = index_arg(args, 1, "remove")?;
+                let mut items = l.borrow_mut();
+                let i = check_index(i, items.len())?;
+                Ok(items.remove(i))
+            }
+            x => Ok(remove_first(&mut l.borrow_mut(), x).unwrap_or(Value::Null)),
+        },
+        Value::Map(m) => Ok(m.borrow_mut().shift_remove(arg(args, 1)).unwrap_or(Value::Null)),
+        other => not_collection("remove", other),
+    }
+}
+
+/// `collection.delete(x)`: removes the first element equal to `x` from a list,
+/// or the key `x` from a map; absent → no-op.
+pub(super) fn delete(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let x = arg(args, 1);
+    match arg(args, 0) {
+        Value::List(l) => {
+            remove_first(&mut l.borrow_mut(), x);
+        }
+        Value::Map(m) => {
+            m.borrow_mut().shift_remove(x);
+        }
+        other => return not_collection("delete", other),
+    }
+    Ok(Value::Null)
+}
+
+/// `collection.deleteAll(list)`: `delete` for every element of `list`.
+pub(super) fn delete_all(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let gone = match arg(args, 1) {
+        Value::List(l) => l.borrow().clone(),
+        other => return fail(format!("deleteAll: the argument must be a LIST, got {}", other.ty().name())),
+    };
+    match arg(args, 0) {
+        Value::List(l) => {
+            let mut items = l.borrow_mut();
+            for x in &gone {
+                remove_first(&mut items, x);
+            }
+        }
+        Value::Map(m) => {
+            let mut map = m.borrow_mut();
+            for k in &gone {
+                map.shift_remove(k);
+            }
+        }
+        other => return not_collection("deleteAll", other),
+    }
+    Ok(Value::Null)
+}
+
+/// `collection.clear()`: removes everything, in place.
+/// <https://www.zoho.com/deluge/help/functions/collection/clear.html>
+pub(super) fn clear(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match arg(args, 0) {
+        Value::List(l) => l.borrow_mut().clear(),
+        Value::Map(m) => m.borrow_mut().clear(),
+        other => return not_collection("clear", other),
+    }
+    Ok(Value::Null)
+}
+
+/// `list.insert(x, …)` appends the elements; `map.insert("k":v, …)` merges
+/// key-value pairs (the evaluator passes each `k:v` as a one-entry map). A
+/// plain element into a key-value collection is an error.
+/// <https://www.zoho.com/deluge/help/functions/collection/insert.html>
+pub(super) fn insert(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let new = &args[1.min(args.len())..];
+    match arg(args, 0) {
+        Value::List(l) => {
+            let len = l.borrow().len();
+            ctx.check_collection_len(len.saturating_add(new.len()))?;
+            l.borrow_mut().extend(new.iter().cloned());
+        }
+        Value::Map(m) => {
+            let mut pairs = MapData::default();
+            for v in new {
+                match v {
+                    Value::Map(p) => pairs.extend(p.borrow().iter().map(|(k, v)| (k.clone(), v.clone()))),
+                    other => {
+                        return fail(format!(
+                            "insert: a key-value collection takes key:value pairs, not a {}",
+                            other.ty().name()
+                        ));
+                    }
+                }
+            }
+            merge(ctx, &mut m.borrow_mut(), pairs)?;
+        }
+        other => return not_collection("insert", other),
+    }
+    Ok(Value::Null)
+}
+
+/// `list.insertAll(list2)` appends the elements of `list2`; `map.insertAll(pairs)`
+/// merges a map (or a list of maps).
+/// <https://zoho.com/deluge/help/functions/collection/insertall.html>
+pub(super) fn insert_all(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let mut spread = vec![arg(args, 0).clone()];
+    match (arg(args, 0), arg(args, 1)) {
+        (Value::List(_), Value::List(other)) => spread.extend(other.borrow().iter().cloned()),
+        (Value::Map(_), m @ Value::Map(_)) => spread.push(m.clone()),
+        (Value::Map(_), Value::List(other)) => spread.extend(other.borrow().iter().cloned()),
+        (Value::List(_) | Value::Map(_), other) => {
+            return fail(format!("insertAll: the argument must be a LIST, got {}", other.ty().name()));
+        }
+        (other, _) => return not_collection("insertAll", other),
+    }
+    insert(ctx, &spread)
+}
+
+/// `list.update(index, value)` replaces an element (index must exist);
+/// `map.update(key, value)` puts.
+pub(super) fn update(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match arg(args, 0) {
+        Value::List(l) => {
+            let i = index_arg(args, 1, "update")?;
+            let mut items = l.borrow_mut();
+            let i = check_index(i, items.len())?;
+            items[i] = arg(args, 2).clone();
+            Ok(Value::Null)
+        }
+        Value::Map(_) => super::map::put(ctx, args),
+        other => not_collection("update", other),
+    }
+}
+
+/// `a.intersect(b)`: for lists, the distinct elements of `a` also in `b`, in
+/// `a`'s order; for maps, the pairs present (same key and value) in both.
+/// <https://zoho.com/deluge/help/functions/collection/intersect.html>
+pub(super) fn intersect(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match (arg(args, 0), arg(args, 1)) {
+        (Value::List(a), Value::List(b)) => {
+            let b = b.borrow().clone();
+            let a = a.borrow();
+            Ok(Value::list(unique(a.iter().filter(|v| b.contains(v)))))
+        }
+        (Value::Map(a), Value::Map(b)) => {
+            let b = b.borrow().clone();
+            let common: MapData = a
+                .borrow()
+                .iter()
+                .filter(|(k, v)| b.get(*k) == Some(*v))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            Ok(Value::map(common))
+        }
+        (a @ (Value::List(_) | Value::Map(_)), b) => fail(format!(
+            "intersect: both collections must be of the same kind, got {} and {}",
+            a.ty().name(),
+            b.ty().name()
+        )),
+        (other, _) => not_collection("intersect", other),
+    }
+}
+
+/// `list.getKey(x)`: index of the first `x` (-1 if absent); `map.getKey(v)`:
+/// the first key whose value is `v` (null if absent).
+/// <https://www.zoho.com/deluge/help/functions/collection/getkey.html>
+pub(super) fn get_key(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    find_key(args, false, "getKey")
+}
+
+/// `getLastKey(x)`: like `getKey`, for the last occurrence.
+/// <https://www.zoho.com/deluge/help/functions/collection/getlastkey.html>
+pub(super) fn get_last_key(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    find_key(args, true, "getLastKey")
+}
+
+fn find_key(args: &[Value], last: bool, name: &str) -> Result<Value> {
+    let x = arg(args, 1);
+    match arg(args, 0) {
+        Value::List(l) => {
+            let items = l.borrow();
+            let pos = if last { items.iter().rposition(|v| v == x) } else { items.iter().position(|v| v == x) };
+            Ok(position(pos))
+        }
+        Value::Map(m) => {
+            let m = m.borrow();
+            let found = if last {
+                m.iter().rev().find(|(_, v)| *v == x)
+            } else {
+                m.iter().find(|(_, v)| *v == x)
+            };
+            Ok(found.map(|(k, _)| k.clone()).unwrap_or(Value::Null))
+        }
+        other => not_collection(name, other),
+    }
+}
+
+/// `collection.duplicate([start, end])`: a new list of the elements from
+/// `start` (inclusive) to `end` (exclusive); without indices a copy of the
+/// whole collection (a map copies to a map).
+/// <https://zoho.com/deluge/help/functions/collection/duplicate.html>
+pub(super) fn duplicate(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match arg(args, 0) {
+        Value::List(l) => {
+            let items = l.borrow();
+            if args.len() < 2 {
+                return Ok(Value::list(items.clone()));
+            }
+            let (start, end) = range_args(args, items.len(), "duplicate")?;
+            Ok(Value::list(items[start..end].to_vec()))
+        }
+        Value::Map(m) if args.len() < 2 => Ok(Value::map(m.borrow().clone())),
+        Value::Map(_) => fail("duplicate: indices apply to index-value collections only"),
+        other => not_collection("duplicate", other),
+    }
+}
+
+/// `map.keys()`: the keys as a list, in insertion order; `list.keys()`: the elements.
+/// <https://www.zoho.com/deluge/help/functions/map/keys.html>
+pub(super) fn keys(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match arg(args, 0) {
+        Value::List(l) => Ok(Value::list(l.borrow().clone())),
+        Value::Map(m) => Ok(Value::list(m.borrow().keys().cloned().collect())),
+        other => not_collection("keys", other),
+    }
+}
+
+/// `map.values()`: the values as a list; `list.values()`: the elements.
+/// <https://zoho.com/deluge/help/functions/collection/values.html>
+pub(super) fn values(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match arg(args, 0) {
+        Value::List(l) => Ok(Value::list(l.borrow().clone())),
+        Value::Map(m) => Ok(Value::list(m.borrow().values().cloned().collect())),
+        other => not_collection("values", other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{call, err, j, show, t};
+    use crate::Value;
+
+    #[test]
+    fn get_by_index_and_key() {
+        let l = j(r#"["Creator","CRM",["Projects","Reports"]]"#);
+        assert_eq!(show("get", &[l.clone(), Value::Int(2)]), "Projects,Reports");
+        assert_eq!(show("get", &[l.clone(), Value::Int(0)]), "Creator");
+        assert_eq!(err("get", &[l.clone(), Value::Int(3)]), "Given index 3 is greater than the list size");
+        assert!(err("get", &[l.clone(), Value::Int(-1)]).contains("negative"));
+        assert!(err("get", &[l, t("a")]).contains("must be a number"));
+        let m = j(r#"{"Product":"Creator"}"#);
+        assert_eq!(show("get", &[m.clone(), t("Product")]), "Creator");
+        assert!(call("get", &[m, t("product")]).unwrap().is_null());
+    }
+
+    #[test]
+    fn get_as_string_prints_elements() {
+        let l = j(r#"[1,2.0,"x",[1,2],null]"#);
+        assert_eq!(call("getAsString", &[l.clone(), Value::Int(1)]).unwrap(), t("2.0"));
+        assert_eq!(call("getAsString", &[l.clone(), Value::Int(3)]).unwrap(), t("1,2"));
+        assert!(call("getAsString", &[l.clone(), Value::Int(4)]).unwrap().is_null());
+        assert!(err("getAsString", &[l, Value::Int(9)]).contains("greater than the list size"));
+        assert_eq!(call("getAsString", &[j(r#"{"a":5}"#), t("a")]).unwrap(), t("5"));
+    }
+
+    #[test]
+    fn size_length_contains() {
+        assert_eq!(show("size", &[j(r#"["Projects","Mail",["a","b"]]"#)]), "3");
+        assert_eq!(show("length", &[j(r#"{"a":1,"b":2}"#)]), "2");
+        let l = j(r#"[1,"2","Zoho","Creator",{"version":5},["India","USA"]]"#);
+        assert_eq!(show("contains", &[l.clone(), Value::Int(2)]), "false");
+        assert_eq!(show("contains", &[l.clone(), t("Creator")]), "true");
+        assert_eq!(show("contains", &[l.clone(), j(r#"{"version":5}"#)]), "true");
+        assert_eq!(show("contains", &[l.clone(), t("India")]), "false");
+        assert_eq!(show("notContains", &[l.clone(), Value::Int(2)]), "true");
+        assert_eq!(show("notContains", &[l, Value::Int(1)]), "false");
+        assert_eq!(show("contains", &[j(r#"{"a":1}"#), t("a")]), "true");
+        assert_eq!(show("notContains", &[j(r#"{"a":1}"#), t("b")]), "true");
+    }
+
+    #[test]
+    fn remove_by_index_value_and_key() {
+        let l = j(r#"["Creator","CRM","Projects"]"#);
+        assert_eq!(show("remove", &[l.clone(), Value::Int(1)]), "CRM");
+        assert_eq!(l.to_display(), "Creator,Projects");
+        assert_eq!(err("remove", &[l.clone(), Value::Int(2)]), "Given index 2 is greater than the list size");
+        assert!(err("remove", &[l.clone(), Value::Int(-1)]).contains("negative"));
+        assert_eq!(show("remove", &[l.clone(), t("Projects")]), "Projects");
+        assert!(call("remove", &[l.clone(), t("nope")]).unwrap().is_null());
+        assert_eq!(l.to_display(), "Creator");
+        let m = j(r#"{"a":1,"b":2,"c":3}"#);
+        assert_eq!(show("remove", &[m.clone(), t("b")]), "2");
+        assert!(call("remove", &[m.clone(), t("zz")]).unwrap().is_null());
+        assert_eq!(m.to_display(), r#"{"a":1,"c":3}"#);
+    }
+
+    #[test]
+    fn delete_and_delete_all() {
+        let l = j(r#"["a","b","a","c"]"#);
+        call("delete", &[l.clone(), t("a")]).unwrap();
+        assert_eq!(l.to_display(), "b,a,c");
+        call("deleteAll", &[l.clone(), j(r#"["a","c","x"]"#)]).unwrap();
+        assert_eq!(l.to_display(), "b");
+        let m = j(r#"{"a":1,"b":2,"c":3}"#);
+        call("delete", &[m.clone(), t("a")]).unwrap();
+        call("deleteAll", &[m.clone(), j(r#"["c"]"#)]).unwrap();
+        assert_eq!(m.to_display(), r#"{"b":2}"#);
+        assert!(err("deleteAll", &[m, t("c")]).contains("must be a LIST"));
+    }
+
+    #[test]
+    fn clear_empties_in_place() {
+        let m = j(r#"{"Deluge":5,"CRM":2}"#);
+        call("clear", &[m.clone()]).unwrap();
+        assert_eq!(m.to_display(), "{}");
+        let l = j("[1,2]");
+        call("clear", &[l.clone()]).unwrap();
+        assert_eq!(show("size", &[l]), "0");
+    }
+
+    #[test]
+    fn insert_and_insert_all() {
+        let l = j(r#"["Creator","CRM"]"#);
+        call("insert", &[l.clone(), t("Analytics")]).unwrap();
+        call("insert", &[l.clone(), t("a"), t("b")]).unwrap();
+        call("insertAll", &[l.clone(), j(r#"["Connect"]"#)]).unwrap();
+        assert_eq!(l.to_display(), "Creator,CRM,Analytics,a,b,Connect");
+        let m = j(r#"{"Creator":5}"#);
+        call("insert", &[m.clone(), j(r#"{"CRM":5}"#)]).unwrap();
+        call("insertAll", &[m.clone(), j(r#"{"Campaigns":2,"Creator":6}"#)]).unwrap();
+        call("insertAll", &[m.clone(), j(r#"[{"Mail":1}]"#)]).unwrap();
+        assert_eq!(m.to_display(), r#"{"Creator":6,"CRM":5,"Campaigns":2,"Mail":1}"#);
+        assert!(err("insert", &[m.clone(), t("Analytics")]).contains("key:value pairs"));
+        assert!(err("insertAll", &[m.clone(), t("x")]).contains("must be a LIST"));
+        assert!(err("insertAll", &[l, Value::Int(1)]).contains("must be a LIST"));
+        assert!(err("insertAll", &[m, j("[1]")]).contains("key:value pairs"));
+    }
+
+    #[test]
+    fn update_replaces() {
+        let l = j("[1,2,3]");
+        call("update", &[l.clone(), Value::Int(1), t("x")]).unwrap();
+        assert_eq!(l.to_display(), "1,x,3");
+        assert!(err("update", &[l, Value::Int(3), t("y")]).contains("greater than the list size"));
+        let m = j(r#"{"a":1}"#);
+        call("update", &[m.clone(), t("a"), Value::Int(2)]).unwrap();
+        assert_eq!(m.to_display(), r#"{"a":2}"#);
+    }
+
+    #[test]
+    fn intersect_lists_and_maps() {
+        let a = j(r#"["Creator","CRM","Books","CRM"]"#);
+        let b = j(r#"["Creator","CRM","Mail"]"#);
+        assert_eq!(show("intersect", &[a.clone(), b]), "Creator,CRM");
+        assert_eq!(show("intersect", &[a.clone(), a.clone()]), "Creator,CRM,Books");
+        let m1 = j(r#"{"a":1,"b":2,"c":3}"#);
+        let m2 = j(r#"{"a":1,"b":5}"#);
+        assert_eq!(show("intersect", &[m1.clone(), m2]), r#"{"a":1}"#);
+        assert!(err("intersect", &[a, m1]).contains("same kind"));
+    }
+
+    #[test]
+    fn get_key_and_get_last_key() {
+        let m = j(r#"{"Creator":5,"CRM":2,"Mail":5}"#);
+        assert_eq!(show("getKey", &[m.clone(), Value::Int(5)]), "Creator");
+        assert_eq!(show("getLastKey", &[m.clone(), Value::Int(5)]), "Mail");
+        assert!(call("getKey", &[m, Value::Int(7)]).unwrap().is_null());
+        let l = j(r#"["Creator","CRM","Creator"]"#);
+        assert_eq!(show("getKey", &[l.clone(), t("CRM")]), "1");
+        assert_eq!(show("getLastKey", &[l.clone(), t("Creator")]), "2");
+        assert_eq!(show("getKey", &[l, t("Mail")]), "-1");
+    }
+
+    #[test]
+    fn duplicate_copies_or_slices() {
+        let l = j(r#"["Creator","CRM","Books"]"#);
+        assert_eq!(show("duplicate", &[l.clone(), Value::Int(0), Value::Int(1)]), "Creator");
+        let copy = call("duplicate", &[l.clone()]).unwrap();
+        call("add", &[copy.clone(), t("x")]).unwrap();
+        assert_eq!(l.to_display(), "Creator,CRM,Books");
+        assert!(err("duplicate", &[l, Value::Int(0), Value::Int(4)]).contains("greater than the list size"));
+        let m = j(r#"{"a":1}"#);
+        assert_eq!(show("duplicate", &[m.clone()]), r#"{"a":1}"#);
+        assert!(err("duplicate", &[m, Value::Int(0), Value::Int(1)]).contains("index-value"));
+    }
+
+    #[test]
+    fn keys_and_values() {
+        let m = j(r#"{"Creator":5,"CRM":2,"Mail":8}"#);
+        call("put", &[m.clone(), Value::Int(1), t("Number")]).unwrap();
+        assert_eq!(show("keys", &[m.clone()]), "Creator,CRM,Mail,1");
+        assert_eq!(show("values", &[m]), "5,2,8,Number");
+        let l = j(r#"["Creator","CRM"]"#);
+        assert_eq!(show("keys", &[l.clone()]), "Creator,CRM");
+        assert_eq!(show("values", &[l]), "Creator,CRM");
+    }
+}
