@@ -414,7 +414,7 @@ mod tests {
         assert_eq!(ok("base64Decode", &["am9obkB6eWxrZXIuY29t", "utf-8"]), "john@zylker.com");
         assert_eq!(ok("base64Encode", &["é✓"]), "w6ninJM=");
         assert_eq!(ok("base64Decode", &["w6nin JM"]), "é✓");
-        assert_eq!(ok("base64Decode", &["aABp", "UTF-16LE"]), "hi");
+        assert_eq!(ok("base64Decode", &["aABpAA==", "UTF-16LE"]), "hi");
         assert_eq!(ok("base64Decode", &["AGgAaQ==", "UTF-16BE"]), "hi");
         assert_eq!(ok("base64Decode", &["//5oAA==", "UTF-16"]), "h");
         assert_eq!(ok("base64Decode", &["AGg=", "utf_16"]), "h");

@@ -112,7 +112,12 @@ pub(super) fn delete(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 pub(super) fn delete_all(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let gone = match arg(args, 1) {
         Value::List(l) => l.borrow().clone(),
-        other => return fail(format!("deleteAll: the argument must be a LIST, got {}", other.ty().name())),
+        other => {
+            return fail(format!(
+                "deleteAll: the argument must be a LIST, got {}",
+                other.ty().name()
+            ))
+        }
     };
     match arg(args, 0) {
         Value::List(l) => {
@@ -159,7 +164,9 @@ pub(super) fn insert(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
             let mut pairs = MapData::default();
             for v in new {
                 match v {
-                    Value::Map(p) => pairs.extend(p.borrow().iter().map(|(k, v)| (k.clone(), v.clone()))),
+                    Value::Map(p) => {
+                        pairs.extend(p.borrow().iter().map(|(k, v)| (k.clone(), v.clone())))
+                    }
                     other => {
                         return fail(format!(
                             "insert: a key-value collection takes key:value pairs, not a {}",
@@ -185,7 +192,10 @@ pub(super) fn insert_all(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
         (Value::Map(_), m @ Value::Map(_)) => spread.push(m.clone()),
         (Value::Map(_), Value::List(other)) => spread.extend(other.borrow().iter().cloned()),
         (Value::List(_) | Value::Map(_), other) => {
-            return fail(format!("insertAll: the argument must be a LIST, got {}", other.ty().name()));
+            return fail(format!(
+                "insertAll: the argument must be a LIST, got {}",
+                other.ty().name()
+            ));
         }
         (other, _) => return not_collection("insertAll", other),
     }
@@ -255,7 +265,11 @@ fn find_key(args: &[Value], last: bool, name: &str) -> Result<Value> {
     match arg(args, 0) {
         Value::List(l) => {
             let items = l.borrow();
-            let pos = if last { items.iter().rposition(|v| v == x) } else { items.iter().position(|v| v == x) };
+            let pos = if last {
+                items.iter().rposition(|v| v == x)
+            } else {
+                items.iter().position(|v| v == x)
+            };
             Ok(position(pos))
         }
         Value::Map(m) => {
@@ -321,7 +335,10 @@ mod tests {
         let l = j(r#"["Creator","CRM",["Projects","Reports"]]"#);
         assert_eq!(show("get", &[l.clone(), Value::Int(2)]), "Projects,Reports");
         assert_eq!(show("get", &[l.clone(), Value::Int(0)]), "Creator");
-        assert_eq!(err("get", &[l.clone(), Value::Int(3)]), "Given index 3 is greater than the list size");
+        assert_eq!(
+            err("get", &[l.clone(), Value::Int(3)]),
+            "Given index 3 is greater than the list size"
+        );
         assert!(err("get", &[l.clone(), Value::Int(-1)]).contains("negative"));
         assert!(err("get", &[l, t("a")]).contains("must be a number"));
         let m = j(r#"{"Product":"Creator"}"#);
@@ -359,7 +376,10 @@ mod tests {
         let l = j(r#"["Creator","CRM","Projects"]"#);
         assert_eq!(show("remove", &[l.clone(), Value::Int(1)]), "CRM");
         assert_eq!(l.to_display(), "Creator,Projects");
-        assert_eq!(err("remove", &[l.clone(), Value::Int(2)]), "Given index 2 is greater than the list size");
+        assert_eq!(
+            err("remove", &[l.clone(), Value::Int(2)]),
+            "Given index 2 is greater than the list size"
+        );
         assert!(err("remove", &[l.clone(), Value::Int(-1)]).contains("negative"));
         assert_eq!(show("remove", &[l.clone(), t("Projects")]), "Projects");
         assert!(call("remove", &[l.clone(), t("nope")]).unwrap().is_null());
@@ -454,7 +474,8 @@ mod tests {
         let copy = call("duplicate", &[l.clone()]).unwrap();
         call("add", &[copy.clone(), t("x")]).unwrap();
         assert_eq!(l.to_display(), "Creator,CRM,Books");
-        assert!(err("duplicate", &[l, Value::Int(0), Value::Int(4)]).contains("greater than the list size"));
+        assert!(err("duplicate", &[l, Value::Int(0), Value::Int(4)])
+            .contains("greater than the list size"));
         let m = j(r#"{"a":1}"#);
         assert_eq!(show("duplicate", &[m.clone()]), r#"{"a":1}"#);
         assert!(err("duplicate", &[m, Value::Int(0), Value::Int(1)]).contains("index-value"));

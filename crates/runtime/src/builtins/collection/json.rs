@@ -33,7 +33,9 @@ pub(super) fn to_map(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 pub(super) fn to_json_list(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     match parse(args, "toJSONList")? {
         l @ Value::List(_) => Ok(l),
-        other => fail(format!("toJSONList: the JSON text is not an array but {}", json_kind(&other))),
+        other => {
+            fail(format!("toJSONList: the JSON text is not an array but {}", json_kind(&other)))
+        }
     }
 }
 

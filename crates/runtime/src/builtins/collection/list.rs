@@ -348,7 +348,9 @@ pub(super) fn rank(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     };
     let x = match arg(args, 1) {
         v @ (Value::Int(_) | Value::Dec(_)) => v.clone(),
-        Value::Text(s) => parse_number(s).ok_or_else(|| RuntimeError::new(invalid_entries("TEXT")))?,
+        Value::Text(s) => {
+            parse_number(s).ok_or_else(|| RuntimeError::new(invalid_entries("TEXT")))?
+        }
         other => return fail(invalid_entries(other.ty().name())),
     };
     let nums = sorted_numbers(arg(args, 0), ascending)?;
@@ -378,10 +380,9 @@ fn nth(args: &[Value], ascending: bool, name: &str) -> Result<Value> {
     }
     match usize::try_from(n).ok().and_then(|n| nums.get(n - 1)) {
         Some(v) => Ok(v.clone()),
-        None => fail(format!(
-            "{name}: position {n} is greater than the collection size {}",
-            nums.len()
-        )),
+        None => {
+            fail(format!("{name}: position {n} is greater than the collection size {}", nums.len()))
+        }
     }
 }
 
@@ -469,7 +470,8 @@ mod tests {
         assert_eq!(show("subList", &[l.clone(), Value::Int(2), Value::Int(2)]), "");
         assert!(err("subList", &[l.clone(), Value::Int(0), Value::Int(5)])
             .contains("greater than the list size"));
-        assert!(err("subList", &[l.clone(), Value::Int(3), Value::Int(1)]).contains("smaller than start"));
+        assert!(err("subList", &[l.clone(), Value::Int(3), Value::Int(1)])
+            .contains("smaller than start"));
         assert!(err("subList", &[l.clone(), Value::Int(-1), Value::Int(1)]).contains("negative"));
         assert!(err("subList", &[l, t("x")]).contains("must be a number"));
     }

@@ -29,7 +29,9 @@ pub(super) fn put_all(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
             merge(ctx, &mut map.borrow_mut(), pairs)?;
             Ok(Value::Null)
         }
-        other => fail(format!("putAll: the argument must be a KEY-VALUE, got {}", other.ty().name())),
+        other => {
+            fail(format!("putAll: the argument must be a KEY-VALUE, got {}", other.ty().name()))
+        }
     }
 }
 
@@ -81,8 +83,9 @@ pub(super) fn sort_key(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let map = recv_map(args, "sortKey")?;
     let ascending = match args.get(1) {
         None | Some(Value::Null) => true,
-        Some(_) => crate::builtins::arg_bool(args, 1)
-            .or_else(|_| fail("sortKey: the order must be true (ascending) or false (descending)"))?,
+        Some(_) => crate::builtins::arg_bool(args, 1).or_else(|_| {
+            fail("sortKey: the order must be true (ascending) or false (descending)")
+        })?,
     };
     let mut keys: Vec<Value> = map.borrow().keys().cloned().collect();
     if !super::list::sort_values(&mut keys, ascending) {
