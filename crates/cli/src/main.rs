@@ -20,6 +20,11 @@ enum Command {
     Run(run::RunArgs),
     /// Parse and check scripts without running them.
     Check(check::CheckArgs),
+    /// Manage connections: the services scripts call and their credentials.
+    Connections {
+        #[command(subcommand)]
+        command: dg_connections::cli::ConnectionsCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -31,6 +36,10 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Command::Connections { command } = cli.command {
+        let code = dg_connections::cli::run(command);
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     // Deep scripts recurse: give the interpreter a big stack of its own.
     let worker = std::thread::Builder::new()
         .name("dg".into())
@@ -38,6 +47,7 @@ fn main() -> ExitCode {
         .spawn(move || match cli.command {
             Command::Run(args) => run::run(args),
             Command::Check(args) => check::check(args),
+            Command::Connections { .. } => 2,
         });
     let code = match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
