@@ -5,12 +5,12 @@
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::apply::client_credentials_params;
 use crate::catalog::Catalog;
 use crate::error::ConnectionError;
 use crate::hosts::expand;
 use crate::model::{AuthKind, Connection, Grant, Service};
 use crate::oauth::{parse_pasted, pkce, random_token, token_request, TokenEndpoint, TokenFailure};
+use crate::refresh::client_credentials_params;
 use crate::registry::Registry;
 
 /// An authorization in progress: send the user to `url`, then hand the redirect (or the

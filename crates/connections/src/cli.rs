@@ -159,8 +159,8 @@ pub struct CliContext<'a> {
 pub fn run(cmd: ConnectionsCommand) -> i32 {
     use std::io::IsTerminal as _;
     let interactive = std::io::stdin().is_terminal();
-    let stdin = std::io::stdin();
-    let mut stdin = stdin.lock();
+    // Not `stdin().lock()`: the paste fallback of `authorize` reads stdin from another thread.
+    let mut stdin = std::io::BufReader::new(std::io::stdin());
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     let mut ctx = CliContext {
         root: None,

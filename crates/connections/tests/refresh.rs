@@ -176,3 +176,38 @@ async fn fresh_tokens_are_not_refreshed_and_unreachable_servers_are_reported() {
     assert!(matches!(err, ConnectionError::Token { .. }), "{err:?}");
     assert_eq!(reg.connection("c").unwrap().state, AuthState::Authorized);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_401_refreshes_once_and_replays() {
+    let fake = Fake::start().await;
+    let mut reg = Registry::in_memory();
+    expired_connection(&mut reg, &fake);
+    reg.set_oauth_tokens(
+        "c",
+        OAuthTokens {
+            access_token: SecretString::from("revoked-but-unexpired"),
+            refresh_token: Some(SecretString::from("rt-1")),
+            expires_at: Some(now() + 3600),
+        },
+    )
+    .unwrap();
+    *fake.state.rejected_token.lock().unwrap() = Some("revoked-but-unexpired".into());
+    let reg = Arc::new(reg);
+    let url = format!("{}/api/x", fake.base);
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let (reg, url) = (reg.clone(), url.clone());
+            tokio::spawn(
+                async move { reg.send(Some("c"), OutgoingRequest::get(&url).unwrap()).await },
+            )
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap().status().as_u16(), 200);
+    }
+    assert_eq!(
+        fake.state.refreshes.load(Ordering::SeqCst),
+        1,
+        "one refresh for all rejected callers"
+    );
+}

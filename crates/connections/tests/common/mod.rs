@@ -46,6 +46,8 @@ pub struct FakeState {
     pub token_extra: Mutex<serde_json::Map<String, serde_json::Value>>,
     /// Where `/redirect` sends the client.
     pub redirect_target: Mutex<String>,
+    /// The API answers 401 to an Authorization header containing this token.
+    pub rejected_token: Mutex<Option<String>>,
     next: AtomicUsize,
 }
 
@@ -68,6 +70,7 @@ impl Fake {
             redirect_extra: Mutex::new(String::new()),
             token_extra: Mutex::new(serde_json::Map::new()),
             redirect_target: Mutex::new(String::new()),
+            rejected_token: Mutex::new(None),
             next: AtomicUsize::new(1),
         });
         let app = Router::new()
@@ -214,6 +217,10 @@ async fn redirect(State(st): State<Arc<FakeState>>) -> Response {
 async fn api(State(st): State<Arc<FakeState>>, uri: Uri, headers: HeaderMap) -> Response {
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
     let query = uri.query().unwrap_or_default().to_string();
-    st.api_hits.lock().unwrap().push((uri.path().to_string(), auth, query));
+    st.api_hits.lock().unwrap().push((uri.path().to_string(), auth.clone(), query));
+    let rejected = st.rejected_token.lock().unwrap().clone();
+    if rejected.is_some_and(|r| auth.is_some_and(|a| a.contains(&r))) {
+        return (StatusCode::UNAUTHORIZED, "{\"code\":\"INVALID_TOKEN\"}").into_response();
+    }
     (StatusCode::OK, "ok").into_response()
 }

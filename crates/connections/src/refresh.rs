@@ -1,0 +1,266 @@
+//! Token lifecycle: freshness, refresh with single-flight in process and a file lock across
+//! processes, storing token responses, marking dead grants.
+
+use std::sync::Arc;
+
+use secrecy::ExposeSecret;
+use url::Url;
+
+use crate::error::ConnectionError;
+use crate::hosts::{expand, host_matches, scheme_ok, service_patterns};
+use crate::model::{now, AuthKind, AuthState, Connection, Grant, Service};
+use crate::oauth::{split_scopes, token_request, TokenEndpoint, TokenFailure, TokenResponse};
+use crate::registry::{lock, Registry};
+use crate::request::OutgoingRequest;
+use crate::store::SecretRecord;
+
+const DEFAULT_MARGIN: i64 = 300;
+
+/// When [`Registry::refresh_locked`] should call the token endpoint.
+#[derive(Clone, Copy)]
+enum When<'a> {
+    /// Only if the stored token is within the refresh margin.
+    Stale,
+    /// Always (the `refresh` command).
+    Always,
+    /// Unless the stored token is no longer the one the API rejected (a sibling refreshed).
+    Rejected(&'a str),
+}
+
+impl Registry {
+    /// Forces a token refresh (OAuth connections), whatever the expiry.
+    pub async fn refresh(&self, link: &str) -> Result<Connection, ConnectionError> {
+        let (_, service) = self.usable(link)?;
+        if service.auth != AuthKind::Oauth2 {
+            return Err(ConnectionError::Invalid(format!(
+                "connection \"{link}\" uses {} authentication: nothing to refresh",
+                service.auth.as_str()
+            )));
+        }
+        let flight = self.flight(link);
+        let _in_process = flight.lock().await;
+        self.refresh_locked(link, service, When::Always).await?;
+        self.connection(link).ok_or_else(|| ConnectionError::NotFound { link: link.into() })
+    }
+
+    /// Call when the API answered 401 to a request authenticated by [`Registry::apply`]:
+    /// refreshes the OAuth token unless another caller (or process) already replaced the
+    /// rejected one. Returns whether re-applying the connection may help.
+    pub async fn token_rejected(
+        &self,
+        link: &str,
+        req: &OutgoingRequest,
+    ) -> Result<bool, ConnectionError> {
+        let (_, service) = self.usable(link)?;
+        if service.auth != AuthKind::Oauth2 {
+            return Ok(false);
+        }
+        let Some(used) = req.injected.first().map(|i| i.value.expose_secret().to_string()) else {
+            return Ok(false);
+        };
+        let flight = self.flight(link);
+        let _in_process = flight.lock().await;
+        self.refresh_locked(link, service, When::Rejected(&used)).await?;
+        Ok(true)
+    }
+
+    pub(crate) fn flight(&self, link: &str) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.flights).entry(link.to_string()).or_default().clone()
+    }
+
+    pub(crate) async fn fresh_secrets(
+        &self,
+        link: &str,
+        service: &Service,
+    ) -> Result<SecretRecord, ConnectionError> {
+        let rec = self.secrets_of(link);
+        if service.auth != AuthKind::Oauth2 || is_fresh(&rec, service) {
+            return Ok(rec);
+        }
+        let flight = self.flight(link);
+        let _in_process = flight.lock().await;
+        let rec = self.secrets_of(link);
+        if is_fresh(&rec, service) {
+            return Ok(rec);
+        }
+        self.refresh_locked(link, service, When::Stale).await
+    }
+
+    /// Refreshes under the cross-process lock; the caller holds the in-process flight lock.
+    async fn refresh_locked(
+        &self,
+        link: &str,
+        service: &Service,
+        when: When<'_>,
+    ) -> Result<SecretRecord, ConnectionError> {
+        let _cross_process = match &self.store {
+            Some(store) => {
+                let (store, name) = (store.clone(), link.to_string());
+                let guard = tokio::task::spawn_blocking(move || store.lock(&name))
+                    .await
+                    .map_err(|e| ConnectionError::Http(format!("lock task failed: {e}")))??;
+                self.reload()?;
+                Some(guard)
+            }
+            None => None,
+        };
+        let (conn, _) = self.usable(link)?;
+        let rec = self.secrets_of(link);
+        let current = rec.access_token.as_ref().map(|t| t.expose_secret());
+        let skip = match when {
+            When::Stale => is_fresh(&rec, service),
+            When::Always => false,
+            When::Rejected(used) => current.is_some_and(|c| !used.ends_with(c)),
+        };
+        if skip {
+            return Ok(rec);
+        }
+        let oauth = service
+            .oauth2
+            .as_ref()
+            .ok_or_else(|| ConnectionError::Invalid("not an OAuth service".into()))?;
+        let client_id = conn.client_id.clone().unwrap_or_default();
+        let params = match oauth.grant {
+            Grant::ClientCredentials => client_credentials_params(service, &conn),
+            Grant::AuthorizationCode => {
+                let Some(refresh) = rec.refresh_token.clone() else {
+                    return Err(self.mark_dead(link, "no refresh token is stored".into())?);
+                };
+                vec![
+                    ("grant_type", "refresh_token".into()),
+                    ("refresh_token", refresh.expose_secret().to_string()),
+                ]
+            }
+        };
+        let url = self.endpoint(&expand(
+            oauth.refresh_url.as_ref().unwrap_or(&oauth.token_url),
+            service,
+            &conn,
+        )?);
+        let ep = TokenEndpoint {
+            url,
+            client_auth: oauth.client_auth,
+            client_id: &client_id,
+            client_secret: rec.client_secret.as_ref(),
+            extra_params: &oauth.token_params,
+        };
+        match token_request(&self.http, &ep, params, &rec.values()).await {
+            Ok(tr) => self.store_tokens(link, service, tr, false),
+            Err(TokenFailure::Dead(msg)) => {
+                Err(self.mark_dead(link, format!("refresh failed: {msg}"))?)
+            }
+            Err(TokenFailure::Other(msg)) => {
+                Err(ConnectionError::Token { link: link.into(), message: msg })
+            }
+        }
+    }
+
+    /// Records "needs re-authorization" and returns the matching error.
+    fn mark_dead(&self, link: &str, reason: String) -> Result<ConnectionError, ConnectionError> {
+        self.mutate(|st| {
+            if let Some(c) = st.conns.get_mut(link) {
+                c.state = AuthState::NeedsReauthorization { reason: reason.clone() };
+            }
+            Ok(())
+        })?;
+        Ok(ConnectionError::NeedsReauthorization { link: link.into(), reason })
+    }
+
+    /// Saves a token response: absolute expiry, old refresh token kept when none is returned,
+    /// granted scopes, captured fields (`api_domain`, ...) when they point at allowed hosts.
+    pub(crate) fn store_tokens(
+        &self,
+        link: &str,
+        service: &Service,
+        tr: TokenResponse,
+        authorized_now: bool,
+    ) -> Result<SecretRecord, ConnectionError> {
+        let captures =
+            service.oauth2.as_ref().map(|o| o.capture_from_token.clone()).unwrap_or_default();
+        self.mutate(|st| {
+            let conn = st
+                .conns
+                .get_mut(link)
+                .ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
+            for key in &captures {
+                if let Some(value) = tr.fields.get(key) {
+                    if capture_ok(service, value) {
+                        conn.config.insert(key.clone(), value.trim_end_matches('/').to_string());
+                    }
+                }
+            }
+            if let Some(scope) = &tr.scope {
+                conn.granted_scopes = split_scopes(scope);
+            }
+            conn.state = AuthState::Authorized;
+            if authorized_now {
+                conn.authorized_at = Some(now());
+            }
+            let rec = st.secrets.entry(link.into()).or_default();
+            let t = now();
+            rec.access_token = Some(tr.access_token);
+            if let Some(r) = tr.refresh_token {
+                rec.refresh_token = Some(r);
+            }
+            rec.expires_at = tr.expires_in.map(|s| t.saturating_add(s));
+            rec.obtained_at = Some(t);
+            conn.token_expires_at = rec.expires_at;
+            Ok(rec.clone())
+        })
+    }
+
+    /// Applies the endpoint overrides to an OAuth endpoint URL.
+    pub(crate) fn endpoint(&self, url: &str) -> String {
+        for (from, to) in &self.overrides {
+            if let Some(rest) = url.strip_prefix(from.as_str()) {
+                if rest.is_empty() || rest.starts_with(['/', '?']) {
+                    return format!("{to}{rest}");
+                }
+            }
+        }
+        url.to_string()
+    }
+}
+
+pub(crate) fn client_credentials_params(
+    service: &Service,
+    conn: &Connection,
+) -> Vec<(&'static str, String)> {
+    let mut p = vec![("grant_type", "client_credentials".to_string())];
+    if !conn.scopes.is_empty() {
+        p.push(("scope", conn.scopes.join(&service.scope_separator)));
+    }
+    p
+}
+
+/// A captured URL is kept only if its host is one the service may talk to.
+fn capture_ok(service: &Service, value: &str) -> bool {
+    let Ok(url) = Url::parse(value) else { return false };
+    if url.scheme() != "https" && !scheme_ok(&url) {
+        return false;
+    }
+    if service.zoho {
+        let host = url.host_str().unwrap_or_default();
+        return crate::Catalog::builtin().data_centres.iter().any(|d| {
+            Url::parse(&d.api_domain).ok().and_then(|u| u.host_str().map(|h| h == host))
+                == Some(true)
+        });
+    }
+    service_patterns(service).iter().any(|(p, _)| host_matches(p, &url))
+}
+
+/// Fresh = has an access token that does not expire within the refresh margin (the margin
+/// is capped at half the token's lifetime so short-lived tokens are not refreshed each call).
+fn is_fresh(rec: &SecretRecord, service: &Service) -> bool {
+    if rec.access_token.is_none() {
+        return false;
+    }
+    let Some(expires_at) = rec.expires_at else { return true };
+    let margin = service
+        .oauth2
+        .as_ref()
+        .and_then(|o| o.refresh_margin_secs)
+        .map_or(DEFAULT_MARGIN, |m| i64::try_from(m).unwrap_or(i64::MAX));
+    let lifetime = rec.obtained_at.map_or(margin * 2, |o| expires_at.saturating_sub(o));
+    expires_at.saturating_sub(margin.min(lifetime / 2)) > now()
+}
