@@ -23,7 +23,8 @@ pub(crate) const MONTHS: [&str; 12] = [
 ];
 
 /// Index 0 = Sunday, as Deluge numbers week days from Sunday.
-pub(crate) const WEEKDAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+pub(crate) const WEEKDAYS: [&str; 7] =
+    ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 /// `Jan`, `january`, `SEPT` → 1-based month.
 pub(crate) fn month_from_name(w: &str) -> Option<u32> {
@@ -329,7 +330,8 @@ fn is_numeric_field(item: Option<&Item>) -> bool {
     match item {
         Some(Item::Field(c, n)) => match c {
             'M' | 'L' => *n < 3,
-            'y' | 'Y' | 'w' | 'W' | 'D' | 'd' | 'F' | 'u' | 'H' | 'k' | 'K' | 'h' | 'm' | 's' | 'S' => true,
+            'y' | 'Y' | 'w' | 'W' | 'D' | 'd' | 'F' | 'u' | 'H' | 'k' | 'K' | 'h' | 'm' | 's'
+            | 'S' => true,
             _ => false,
         },
         _ => false,
@@ -402,10 +404,12 @@ fn take_zone(rest: &str) -> Option<(Zone, usize)> {
 /// strictly (no rolling over of `32-Jan`); text after the pattern is ignored,
 /// as Java's `DateFormat.parse` does. Missing fields default to 1970-01-01 00:00:00.
 pub(crate) fn parse_with_pattern(text: &str, pattern: &str) -> Result<Parsed, String> {
-    let items = tokenize_pattern(pattern).ok_or_else(|| format!("'{pattern}' is not a valid date pattern"))?;
+    let items = tokenize_pattern(pattern)
+        .ok_or_else(|| format!("'{pattern}' is not a valid date pattern"))?;
     let mismatch = || format!("'{text}' does not match the pattern '{pattern}'");
     let mut rest = text;
-    let (mut year, mut month, mut day, mut doy) = (None::<i32>, None::<u32>, None::<u32>, None::<u32>);
+    let (mut year, mut month, mut day, mut doy) =
+        (None::<i32>, None::<u32>, None::<u32>, None::<u32>);
     let (mut h24, mut h12, mut pm) = (None::<u32>, None::<u32>, None::<bool>);
     let (mut minute, mut second, mut milli) = (0u32, 0u32, 0u32);
     let mut offset = None;
@@ -455,7 +459,15 @@ pub(crate) fn parse_with_pattern(text: &str, pattern: &str) -> Result<Parsed, St
                             doy = Some(v);
                         }
                         'H' => h24 = Some(v),
-                        'k' => h24 = Some(if v == 24 { 0 } else if v == 0 { 99 } else { v }),
+                        'k' => {
+                            h24 = Some(if v == 24 {
+                                0
+                            } else if v == 0 {
+                                99
+                            } else {
+                                v
+                            })
+                        }
                         'K' => h12 = Some(if v > 11 { 99 } else { v }),
                         'h' => h12 = Some(if v > 12 { 99 } else { v }),
                         'm' => minute = v,
@@ -623,7 +635,10 @@ mod tests {
         assert_eq!(parse_time_part("13:00 PM"), None);
         assert_eq!(parse_time_part("10:60"), None);
         assert_eq!(parse_time_part("10:00:00:00"), None);
-        assert_eq!(parse_time_part("10:00:01.5").map(|t| t.to_string()), Some("10:00:01.500".into()));
+        assert_eq!(
+            parse_time_part("10:00:01.5").map(|t| t.to_string()),
+            Some("10:00:01.500".into())
+        );
         assert_eq!(parse_time_part("é:00"), None);
         assert_eq!(parse_time_part("m"), None);
     }
@@ -633,20 +648,47 @@ mod tests {
         let utc = Zone::gmt();
         let dt = |y, m, day, h, mi, s| d(y, m, day).and_then(|x| x.and_hms_opt(h, mi, s));
         assert_eq!(parse_literal("15-Aug-1947", &utc), dt(1947, 8, 15, 0, 0, 0).map(Value::Date));
-        assert_eq!(parse_literal("15-Aug-1947 19:00:00", &utc), dt(1947, 8, 15, 19, 0, 0).map(Value::DateTime));
-        assert_eq!(parse_literal("15-Aug-1947 07:00 PM", &utc), dt(1947, 8, 15, 19, 0, 0).map(Value::DateTime));
-        assert_eq!(parse_literal("Aug 15, 1947 07:00:00 pm", &utc), dt(1947, 8, 15, 19, 0, 0).map(Value::DateTime));
-        assert_eq!(parse_literal("2020-01-31T10:00:00", &utc), dt(2020, 1, 31, 10, 0, 0).map(Value::DateTime));
-        assert_eq!(parse_literal("2020-01-31T10:00:00Z", &utc), dt(2020, 1, 31, 10, 0, 0).map(Value::DateTime));
-        assert_eq!(parse_literal("2020-01-31T10:00:00+05:30", &utc), dt(2020, 1, 31, 4, 30, 0).map(Value::DateTime));
+        assert_eq!(
+            parse_literal("15-Aug-1947 19:00:00", &utc),
+            dt(1947, 8, 15, 19, 0, 0).map(Value::DateTime)
+        );
+        assert_eq!(
+            parse_literal("15-Aug-1947 07:00 PM", &utc),
+            dt(1947, 8, 15, 19, 0, 0).map(Value::DateTime)
+        );
+        assert_eq!(
+            parse_literal("Aug 15, 1947 07:00:00 pm", &utc),
+            dt(1947, 8, 15, 19, 0, 0).map(Value::DateTime)
+        );
+        assert_eq!(
+            parse_literal("2020-01-31T10:00:00", &utc),
+            dt(2020, 1, 31, 10, 0, 0).map(Value::DateTime)
+        );
+        assert_eq!(
+            parse_literal("2020-01-31T10:00:00Z", &utc),
+            dt(2020, 1, 31, 10, 0, 0).map(Value::DateTime)
+        );
+        assert_eq!(
+            parse_literal("2020-01-31T10:00:00+05:30", &utc),
+            dt(2020, 1, 31, 4, 30, 0).map(Value::DateTime)
+        );
         assert_eq!(
             parse_literal("2020-01-31T10:00:00.123-0800", &utc).map(|v| v.to_display()),
             Some("31-Jan-2020 18:00:00".into())
         );
         let ist = Zone::parse("Asia/Kolkata").expect("zone");
-        assert_eq!(parse_literal("2020-01-31T10:00:00Z", &ist), dt(2020, 1, 31, 15, 30, 0).map(Value::DateTime));
-        assert_eq!(parse_literal("19:00:00", &utc), NaiveTime::from_hms_opt(19, 0, 0).map(Value::Time));
-        assert_eq!(parse_literal("06:00:00 PM", &utc), NaiveTime::from_hms_opt(18, 0, 0).map(Value::Time));
+        assert_eq!(
+            parse_literal("2020-01-31T10:00:00Z", &ist),
+            dt(2020, 1, 31, 15, 30, 0).map(Value::DateTime)
+        );
+        assert_eq!(
+            parse_literal("19:00:00", &utc),
+            NaiveTime::from_hms_opt(19, 0, 0).map(Value::Time)
+        );
+        assert_eq!(
+            parse_literal("06:00:00 PM", &utc),
+            NaiveTime::from_hms_opt(18, 0, 0).map(Value::Time)
+        );
         assert_eq!(parse_literal("T10:00", &utc), None);
         assert_eq!(parse_literal("abcT10:00", &utc), None);
         assert_eq!(parse_literal("15-Aug-1947 25:00", &utc), None);
@@ -659,7 +701,10 @@ mod tests {
     fn patterns() {
         let p = |t: &str, pat: &str| parse_with_pattern(t, pat).map(|x| x.dt.to_string());
         assert_eq!(p("05,15,2020", "MM,d,yyyy"), Ok("2020-05-15 00:00:00".into()));
-        assert_eq!(p("2020-01-31T10:20:30", "yyyy-MM-dd'T'HH:mm:ss"), Ok("2020-01-31 10:20:30".into()));
+        assert_eq!(
+            p("2020-01-31T10:20:30", "yyyy-MM-dd'T'HH:mm:ss"),
+            Ok("2020-01-31 10:20:30".into())
+        );
         assert_eq!(p("20200131", "yyyyMMdd"), Ok("2020-01-31 00:00:00".into()));
         assert_eq!(p("31 January 20", "dd MMMM yy"), Ok("2020-01-31 00:00:00".into()));
         assert_eq!(
@@ -674,7 +719,8 @@ mod tests {
         assert_eq!(p("AD 2020", "G yyyy"), Ok("2020-01-01 00:00:00".into()));
         let z = parse_with_pattern("2020-01-31 10:00 +0530", "yyyy-MM-dd HH:mm Z").expect("zone");
         assert_eq!(z.offset.map(|o| o.offset_at_utc(&z.dt)), Some(19800));
-        let z = parse_with_pattern("2020-01-31 10:00 Asia/Tokyo", "yyyy-MM-dd HH:mm z").expect("zone");
+        let z =
+            parse_with_pattern("2020-01-31 10:00 Asia/Tokyo", "yyyy-MM-dd HH:mm z").expect("zone");
         assert_eq!(z.offset.map(|o| o.offset_at_utc(&z.dt)), Some(32400));
         let z = parse_with_pattern("2020-01-31T10:00Z", "yyyy-MM-dd'T'HH:mmX").expect("zone");
         assert_eq!(z.offset.map(|o| o.offset_at_utc(&z.dt)), Some(0));

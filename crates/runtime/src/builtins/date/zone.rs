@@ -9,7 +9,10 @@ use std::str::FromStr;
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Zone {
     /// A fixed offset; `name` is `GMT` or `UTC` for the zero offset spelled that way.
-    Fixed { offset: FixedOffset, name: Option<&'static str> },
+    Fixed {
+        offset: FixedOffset,
+        name: Option<&'static str>,
+    },
     Iana(Tz),
 }
 
@@ -80,7 +83,10 @@ impl Zone {
                 return Tz::from_str(target).ok().map(Zone::Iana);
             }
         }
-        chrono_tz::TZ_VARIANTS.iter().find(|tz| tz.name().eq_ignore_ascii_case(s)).map(|tz| Zone::Iana(*tz))
+        chrono_tz::TZ_VARIANTS
+            .iter()
+            .find(|tz| tz.name().eq_ignore_ascii_case(s))
+            .map(|tz| Zone::Iana(*tz))
     }
 
     /// Parses a zone name, falling back to GMT for an unknown one.
