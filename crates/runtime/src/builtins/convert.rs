@@ -119,7 +119,7 @@ fn whole(v: &Value, name: &str) -> Result<Value> {
         Value::Dec(d) => {
             let t = d.trunc();
             // i64::MIN/MAX as f64 round to ±2^63; the open upper bound keeps the cast exact.
-            if t.is_finite() && t >= -9.223_372_036_854_776e18 && t < 9.223_372_036_854_776e18 {
+            if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&t) {
                 Ok(Value::Int(t as i64))
             } else {
                 fail(format!("{name}: {} is out of the Number range", v.to_display()))

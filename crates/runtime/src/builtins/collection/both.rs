@@ -407,10 +407,10 @@ mod tests {
     #[test]
     fn clear_empties_in_place() {
         let m = j(r#"{"Deluge":5,"CRM":2}"#);
-        call("clear", &[m.clone()]).unwrap();
+        call("clear", std::slice::from_ref(&m)).unwrap();
         assert_eq!(m.to_display(), "{}");
         let l = j("[1,2]");
-        call("clear", &[l.clone()]).unwrap();
+        call("clear", std::slice::from_ref(&l)).unwrap();
         assert_eq!(show("size", &[l]), "0");
     }
 
@@ -471,13 +471,13 @@ mod tests {
     fn duplicate_copies_or_slices() {
         let l = j(r#"["Creator","CRM","Books"]"#);
         assert_eq!(show("duplicate", &[l.clone(), Value::Int(0), Value::Int(1)]), "Creator");
-        let copy = call("duplicate", &[l.clone()]).unwrap();
+        let copy = call("duplicate", std::slice::from_ref(&l)).unwrap();
         call("add", &[copy.clone(), t("x")]).unwrap();
         assert_eq!(l.to_display(), "Creator,CRM,Books");
         assert!(err("duplicate", &[l, Value::Int(0), Value::Int(4)])
             .contains("greater than the list size"));
         let m = j(r#"{"a":1}"#);
-        assert_eq!(show("duplicate", &[m.clone()]), r#"{"a":1}"#);
+        assert_eq!(show("duplicate", std::slice::from_ref(&m)), r#"{"a":1}"#);
         assert!(err("duplicate", &[m, Value::Int(0), Value::Int(1)]).contains("index-value"));
     }
 
@@ -485,10 +485,10 @@ mod tests {
     fn keys_and_values() {
         let m = j(r#"{"Creator":5,"CRM":2,"Mail":8}"#);
         call("put", &[m.clone(), Value::Int(1), t("Number")]).unwrap();
-        assert_eq!(show("keys", &[m.clone()]), "Creator,CRM,Mail,1");
+        assert_eq!(show("keys", std::slice::from_ref(&m)), "Creator,CRM,Mail,1");
         assert_eq!(show("values", &[m]), "5,2,8,Number");
         let l = j(r#"["Creator","CRM"]"#);
-        assert_eq!(show("keys", &[l.clone()]), "Creator,CRM");
+        assert_eq!(show("keys", std::slice::from_ref(&l)), "Creator,CRM");
         assert_eq!(show("values", &[l]), "Creator,CRM");
     }
 }

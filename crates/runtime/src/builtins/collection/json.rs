@@ -76,7 +76,7 @@ mod tests {
     #[test]
     fn to_json_list_parses_arrays() {
         let l = call("toJSONList", &[t(r#"[{"a":1},{"a":2}]"#)]).unwrap();
-        assert_eq!(show("size", &[l.clone()]), "2");
+        assert_eq!(show("size", std::slice::from_ref(&l)), "2");
         let first = call("get", &[l, crate::Value::Int(1)]).unwrap();
         assert_eq!(show("getJSON", &[first, t("a")]), "2");
         assert!(err("toJSONList", &[t(r#"{"a":1}"#)]).contains("not an array but an object"));

@@ -134,7 +134,7 @@ mod tests {
         call("putAll", &[a.clone(), b]).unwrap();
         assert_eq!(a.to_display(), r#"{"Anchorage":"99501","Phoenix":"1","Little Rock":"72201"}"#);
         call("putAll", &[a.clone(), a.clone()]).unwrap();
-        assert_eq!(show("size", &[a.clone()]), "3");
+        assert_eq!(show("size", std::slice::from_ref(&a)), "3");
         assert!(err("putAll", &[a, j("[1]")]).contains("must be a KEY-VALUE"));
     }
 
@@ -162,7 +162,7 @@ mod tests {
     #[test]
     fn sort_key_reorders_in_place() {
         let m = j(r#"{"b":1,"C":2,"a":3}"#);
-        assert_eq!(show("sortKey", &[m.clone()]), r#"{"C":2,"a":3,"b":1}"#);
+        assert_eq!(show("sortKey", std::slice::from_ref(&m)), r#"{"C":2,"a":3,"b":1}"#);
         assert_eq!(m.to_display(), r#"{"C":2,"a":3,"b":1}"#);
         assert_eq!(show("sortKey", &[m.clone(), Value::Bool(false)]), r#"{"b":1,"a":3,"C":2}"#);
         let mixed = j(r#"{"b":1}"#);
@@ -174,7 +174,7 @@ mod tests {
     #[test]
     fn to_map_copies_and_get_json_reads() {
         let m = j(r#"{"a":{"b":1}}"#);
-        let copy = call("toMap", &[m.clone()]).unwrap();
+        let copy = call("toMap", std::slice::from_ref(&m)).unwrap();
         call("put", &[copy.clone(), t("z"), Value::Int(0)]).unwrap();
         assert_eq!(m.to_display(), r#"{"a":{"b":1}}"#);
         let inner = call("getJSON", &[m.clone(), t("a")]).unwrap();
