@@ -442,6 +442,124 @@ fn get_occurence_count(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 // ---------------------------------------------------------------------------
 // replace / remove
 
+/// Translates the parts of Java's regex syntax that the `regex` crate reads
+/// differently: `\d`, `\w`, `\s` (ASCII-only in Java), the POSIX classes
+/// `\p{Alpha}` & co. (ASCII in Java) and `\Q…\E` quoting. Everything else is
+/// passed through; constructs Rust lacks (look-around, back-references)
+/// then fail with a clear "invalid regular expression" error.
+pub(crate) fn java_regex(p: &str) -> Cow<'_, str> {
+    if !p.contains('\\') {
+        return Cow::Borrowed(p);
+    }
+    let mut out = String::with_capacity(p.len() + 16);
+    let mut it = p.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = it.next() else {
+            out.push('\\');
+            break;
+        };
+        match e {
+            'd' => out.push_str("[0-9]"),
+            'D' => out.push_str("[^0-9]"),
+            'w' => out.push_str("[0-9A-Za-z_]"),
+            'W' => out.push_str("[^0-9A-Za-z_]"),
+            's' => out.push_str(r"[\t\n\x0B\x0C\r ]"),
+            'S' => out.push_str(r"[^\t\n\x0B\x0C\r ]"),
+            'Q' => {
+                let mut quoted = String::new();
+                while let Some(q) = it.next() {
+                    if q == '\\' && it.peek() == Some(&'E') {
+                        it.next();
+                        break;
+                    }
+                    quoted.push(q);
+                }
+                out.push_str(&regex::escape(&quoted));
+            }
+            'p' | 'P' if it.peek() == Some(&'{') => {
+                let mut name = String::new();
+                it.next();
+                let mut closed = false;
+                for n in it.by_ref() {
+                    if n == '}' {
+                        closed = true;
+                        break;
+                    }
+                    name.push(n);
+                }
+                let class = match name.as_str() {
+                    "Lower" => Some("a-z"),
+                    "Upper" => Some("A-Z"),
+                    "ASCII" => Some(r"\x00-\x7F"),
+                    "Alpha" => Some("a-zA-Z"),
+                    "Digit" => Some("0-9"),
+                    "Alnum" => Some("a-zA-Z0-9"),
+                    "Punct" => Some(r"!-/:-@\[-`{-~"),
+                    "Graph" => Some(r"!-~"),
+                    "Print" => Some(r"\x20-~"),
+                    "Blank" => Some(r" \t"),
+                    "Cntrl" => Some(r"\x00-\x1F\x7F"),
+                    "XDigit" => Some("0-9a-fA-F"),
+                    "Space" => Some(r"\t\n\x0B\x0C\r "),
+                    _ => None,
+                };
+                match class {
+                    Some(cls) if closed => {
+                        out.push('[');
+                        if e == 'P' {
+                            out.push('^');
+                        }
+                        out.push_str(cls);
+                        out.push(']');
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push(e);
+                        out.push('{');
+                        out.push_str(&name);
+                        if closed {
+                            out.push('}');
+                        }
+                    }
+                }
+            }
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Compiles `pattern` (already translated) through the per-run cache; errors
+/// name the function and the pattern as the script wrote it.
+fn compile<'c>(
+    ctx: &'c mut Ctx<'_>,
+    f: &str,
+    written: &str,
+    pattern: &str,
+    ignore_case: bool,
+) -> Result<&'c regex::Regex> {
+    match ctx.regex(pattern, ignore_case) {
+        Ok(_) => {}
+        Err(e) => {
+            let msg = e.message();
+            let why = msg
+                .rsplit("error: ")
+                .next()
+                .filter(|w| w.len() < msg.len())
+                .unwrap_or("syntax error");
+            return fail(format!("{f}: invalid regular expression '{written}': {}", why.trim()));
+        }
+    }
+    ctx.regex(pattern, ignore_case)
+}
+
 /// True when `p` has no regex metacharacter, so it matches itself literally.
 fn is_plain(p: &str) -> bool {
     !p.bytes().any(|c| {
@@ -597,8 +715,12 @@ fn replace_impl(
         };
         return Ok(Value::text(out));
     }
-    let pattern: Cow<'_, str> = if literal { Cow::Owned(regex::escape(&search)) } else { search };
-    let re = ctx.regex(&pattern, ignore_case)?.clone();
+    let pattern: Cow<'_, str> = if literal {
+        Cow::Owned(regex::escape(&search))
+    } else {
+        Cow::Owned(java_regex(&search).into_owned())
+    };
+    let re = compile(ctx, f, &search, &pattern, ignore_case)?.clone();
     if literal {
         return regex_replace(ctx, s, &re, &rep, 0, all, args, true);
     }
@@ -756,11 +878,11 @@ fn pad(ctx: &mut Ctx<'_>, args: &[Value], f: &str, left: bool) -> Result<Value> 
     ctx.check_text_len(s.len().saturating_add(spaces))?;
     let mut out = String::with_capacity(s.len() + spaces);
     if left {
-        out.extend(std::iter::repeat(' ').take(spaces));
+        out.extend(std::iter::repeat_n(' ', spaces));
         out.push_str(s);
     } else {
         out.push_str(s);
-        out.extend(std::iter::repeat(' ').take(spaces));
+        out.extend(std::iter::repeat_n(' ', spaces));
     }
     Ok(Value::text(out))
 }
@@ -840,8 +962,9 @@ fn matches(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let pattern = text_arg(args, 1, "matches")?;
     // Validate the pattern on its own first: wrapping an unbalanced pattern
     // such as `a)|(b` would change its meaning.
-    ctx.regex(&pattern, false)?;
-    let re = ctx.regex(&format!(r"\A(?:{pattern})\z"), false)?;
+    let translated = java_regex(&pattern);
+    compile(ctx, "matches", &pattern, &translated, false)?;
+    let re = ctx.regex(&format!(r"\A(?:{translated})\z"), false)?;
     Ok(Value::Bool(re.is_match(s)))
 }
 
@@ -1141,6 +1264,31 @@ mod tests {
     }
 
     #[test]
+    fn java_regex_dialect() {
+        assert_eq!(ok("replaceAll", &[t("a1٣b"), t("\\d"), t("#")]), "a#٣b");
+        assert_eq!(ok("replaceAll", &[t("é_x-1"), t("\\w"), t(".")]), "é..-.");
+        assert_eq!(ok("replaceAll", &[t("a b\tc"), t("\\s+"), t("")]), "abc");
+        assert_eq!(ok("replaceAll", &[t("a,b;c!"), t("\\p{Punct}"), t("")]), "abc");
+        assert_eq!(ok("replaceAll", &[t("ab12"), t("[^\\p{Alpha}]"), t("")]), "ab");
+        assert_eq!(ok("replaceAll", &[t("Ab1"), t("\\P{Lower}"), t("")]), "b");
+        assert_eq!(ok("replaceAll", &[t("a.b*c"), t("\\Q.b*\\E"), t("-")]), "a-c");
+        assert_eq!(ok("replaceAll", &[t("aé"), t("\\p{L}"), t("x")]), "xx");
+        assert_eq!(ok("matches", &[t("12-34"), t("\\d+-\\d+")]), "true");
+        assert_eq!(ok("matches", &[t("D"), t("\\D")]), "true");
+        assert_eq!(ok("replaceAll", &[t("a_b"), t("\\W"), t("")]), "a_b");
+        assert_eq!(ok("replaceAll", &[t("a b"), t("\\S"), t("x")]), "x x");
+        assert!(run("replaceAll", &[t("x"), t("\\p{Alnum"), t("y")]).is_err());
+        let e = err("replaceAll", &[t("ab"), t("(?<=a)b"), t("x")]);
+        assert!(
+            e.starts_with("replaceAll: invalid regular expression '(?<=a)b': look-around"),
+            "{e}"
+        );
+        assert!(err("matches", &[t("ab"), t("(a")])
+            .starts_with("matches: invalid regular expression '(a'"));
+        assert_eq!(super::java_regex("a\\"), "a\\");
+    }
+
+    #[test]
     fn replace_respects_the_text_limit() {
         let limits = Limits { max_text_bytes: 1000, ..Limits::default() };
         let big = t(&"a".repeat(100));
@@ -1214,9 +1362,9 @@ mod tests {
         assert_eq!(ok("reverse", &[t("Zoho Creator")]), "rotaerC ohoZ");
         assert_eq!(ok("reverse", &[t("añb")]), "bña");
         let s = t("Your joining date is 25-01-2019");
-        assert_eq!(ok("getAlphaNumeric", &[s.clone()]), "Yourjoiningdateis25012019");
-        assert_eq!(ok("getAlpha", &[s.clone()]), "Yourjoiningdateis");
-        assert_eq!(ok("removeAllAlpha", &[s.clone()]), "    25-01-2019");
+        assert_eq!(ok("getAlphaNumeric", std::slice::from_ref(&s)), "Yourjoiningdateis25012019");
+        assert_eq!(ok("getAlpha", std::slice::from_ref(&s)), "Yourjoiningdateis");
+        assert_eq!(ok("removeAllAlpha", std::slice::from_ref(&s)), "    25-01-2019");
         assert_eq!(ok("removeAllAlphaNumeric", &[s]), "    --");
         assert_eq!(ok("getAlpha", &[t("abc")]), "abc");
     }

@@ -307,7 +307,7 @@ impl Format {
         let mut body = String::with_capacity(int_digits.len() + frac_digits.len() + 8);
         let count = self.min_int.max(int_digits.len());
         let pad = count - int_digits.len();
-        let digits = std::iter::repeat('0').take(pad).chain(int_digits.chars());
+        let digits = std::iter::repeat_n('0', pad).chain(int_digits.chars());
         for (k, d) in digits.enumerate() {
             body.push(d);
             let left = count - 1 - k;
