@@ -337,7 +337,11 @@ async fn code_flow(
         reg.finish_authorization(&pending, &pasted).await?;
         return Ok(());
     }
-    let listener = LoopbackListener::bind(port.unwrap_or(0)).await?;
+    let flow_err = |e: ConnectionError| ConnectionError::Authorization {
+        link: args.link.clone(),
+        message: e.to_string(),
+    };
+    let listener = LoopbackListener::bind(port.unwrap_or(0)).await.map_err(flow_err)?;
     let pending = reg.start_authorization(&args.link, listener.redirect_uri())?;
     let _ = writeln!(
         ctx.stderr,
@@ -367,7 +371,7 @@ async fn code_flow(
     }
     let wait = listener.wait(Duration::from_secs(args.timeout));
     let redirect = tokio::select! {
-        r = wait => r?,
+        r = wait => r.map_err(flow_err)?,
         Ok(pasted) = rx => pasted,
     };
     reg.finish_authorization(&pending, &redirect).await?;

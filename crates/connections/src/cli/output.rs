@@ -114,7 +114,11 @@ pub(super) fn show(
     }
     if let Value::Object(map) = v {
         for (k, v) in map {
-            if !v.is_null() && v != json!([]) && v != json!({}) {
+            if k == "secrets" {
+                let stored = stored_secrets(&v);
+                let stored = if stored.is_empty() { "none".to_string() } else { stored.join(", ") };
+                writeln!(out, "secrets: {stored}").map_err(out_err)?;
+            } else if !v.is_null() && v != json!([]) && v != json!({}) {
                 writeln!(out, "{k}: {}", compact(&v)).map_err(out_err)?;
             }
         }
@@ -160,6 +164,23 @@ fn connection_json(reg: &Registry, c: &Connection) -> Value {
             "api_keys": api_keys,
         },
     })
+}
+
+/// `name ********` for each stored secret of a masked `secrets` object.
+fn stored_secrets(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Value::Object(map) = v {
+        for (k, v) in map {
+            match v {
+                Value::String(m) => out.push(format!("{k} {m}")),
+                Value::Object(keys) => {
+                    out.extend(keys.keys().map(|n| format!("api key {n} {MASK}")))
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 fn compact(v: &Value) -> String {
