@@ -181,7 +181,7 @@ fn from_epoch_ms(v: &Value, zone: &Zone, name: &str) -> Result<NaiveDateTime> {
         _ => None,
     };
     ms.and_then(chrono::DateTime::from_timestamp_millis)
-        .and_then(|utc| zone.from_utc(&utc.naive_utc()))
+        .and_then(|utc| zone.local_of(&utc.naive_utc()))
         .ok_or_else(|| {
             err(format!("{name}: {} is not a valid epoch time in milliseconds", v.to_display()))
         })
@@ -189,7 +189,7 @@ fn from_epoch_ms(v: &Value, zone: &Zone, name: &str) -> Result<NaiveDateTime> {
 
 /// Converts a wall-clock time from zone `from` to zone `to`.
 fn convert(dt: &NaiveDateTime, from: &Zone, to: &Zone, name: &str) -> Result<NaiveDateTime> {
-    from.to_utc(dt).and_then(|u| to.from_utc(&u)).map_or_else(|| out_of_range(name), Ok)
+    from.utc_of(dt).and_then(|u| to.local_of(&u)).map_or_else(|| out_of_range(name), Ok)
 }
 
 // ---- add / subtract ----
@@ -676,15 +676,16 @@ fn unix_epoch(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let name = "unixEpoch";
     let d = recv_dt(args, name)?;
     let zone = arg_zone(ctx, args, 1)?;
-    let utc = zone.to_utc(&d).map_or_else(|| out_of_range(name), Ok)?;
+    let utc = zone.utc_of(&d).map_or_else(|| out_of_range(name), Ok)?;
     Ok(Value::Int(utc.and_utc().timestamp_millis()))
 }
 
+/// An optional pattern and an optional zone name.
+type PatternAndZone<'a> = (Option<std::borrow::Cow<'a, str>>, Option<std::borrow::Cow<'a, str>>);
+
 /// `args[1]` is a pattern unless it is not a valid pattern but is a zone name
 /// (`"2020-01-01 10:00".toDateTime("Asia/Kolkata")`).
-fn pattern_and_zone<'a>(
-    args: &'a [Value],
-) -> Result<(Option<std::borrow::Cow<'a, str>>, Option<std::borrow::Cow<'a, str>>)> {
+fn pattern_and_zone(args: &[Value]) -> Result<PatternAndZone<'_>> {
     let pat = match args.get(1) {
         None | Some(Value::Null) => None,
         Some(_) => Some(arg_text(args, 1)?),
@@ -1187,19 +1188,19 @@ mod tests {
     #[test]
     fn parts() {
         let x = d("07-Feb-2021 13:14:15");
-        assert_eq!(ok("day", &[x.clone()]), "7");
-        assert_eq!(ok("getMonth", &[x.clone()]), "2");
-        assert_eq!(ok("month", &[x.clone()]), "2");
-        assert_eq!(ok("getYear", &[x.clone()]), "2021");
-        assert_eq!(ok("year", &[x.clone()]), "2021");
-        assert_eq!(ok("getHour", &[x.clone()]), "13");
-        assert_eq!(ok("hour", &[x.clone()]), "13");
-        assert_eq!(ok("getMinutes", &[x.clone()]), "14");
-        assert_eq!(ok("minute", &[x.clone()]), "14");
-        assert_eq!(ok("getSeconds", &[x.clone()]), "15");
-        assert_eq!(ok("second", &[x.clone()]), "15");
-        assert_eq!(ok("getDayOfWeek", &[x.clone()]), "1");
-        assert_eq!(ok("getDayOfYear", &[x.clone()]), "38");
+        assert_eq!(ok("day", std::slice::from_ref(&x)), "7");
+        assert_eq!(ok("getMonth", std::slice::from_ref(&x)), "2");
+        assert_eq!(ok("month", std::slice::from_ref(&x)), "2");
+        assert_eq!(ok("getYear", std::slice::from_ref(&x)), "2021");
+        assert_eq!(ok("year", std::slice::from_ref(&x)), "2021");
+        assert_eq!(ok("getHour", std::slice::from_ref(&x)), "13");
+        assert_eq!(ok("hour", std::slice::from_ref(&x)), "13");
+        assert_eq!(ok("getMinutes", std::slice::from_ref(&x)), "14");
+        assert_eq!(ok("minute", std::slice::from_ref(&x)), "14");
+        assert_eq!(ok("getSeconds", std::slice::from_ref(&x)), "15");
+        assert_eq!(ok("second", std::slice::from_ref(&x)), "15");
+        assert_eq!(ok("getDayOfWeek", std::slice::from_ref(&x)), "1");
+        assert_eq!(ok("getDayOfYear", std::slice::from_ref(&x)), "38");
         assert_eq!(ok("getWeekOfYear", &[x.clone(), n(2)]), "6");
         assert_eq!(ok("getWeekOfYear", &[d("31-Dec-2020")]), "1");
         assert!(bad("getWeekOfYear", &[x.clone(), t("Someday")]).contains("not a day of the week"));
@@ -1302,7 +1303,7 @@ mod tests {
     #[test]
     fn formatting() {
         let x = d("03-Jan-2019 15:04:05");
-        assert_eq!(ok("toString", &[x.clone()]), "03-Jan-2019 15:04:05");
+        assert_eq!(ok("toString", std::slice::from_ref(&x)), "03-Jan-2019 15:04:05");
         assert_eq!(ok("toString", &[x.clone(), t("yyyy-MM-dd'T'HH:mm:ss")]), "2019-01-03T15:04:05");
         assert_eq!(
             ok("toString", &[x.clone(), t("MMM dd, yy 'at' hh:mm:ss a, E")]),
@@ -1318,7 +1319,10 @@ mod tests {
         assert_eq!(ok("text", &[x.clone(), t("DDD")]), "003");
         assert_eq!(ok("toString", &[x.clone(), t("dd-mm-yyyy q")]), "null");
         assert!(run("toString", &[x.clone(), t("dd-mm-yyyy q")]).is_ok_and(|v| v.is_null()));
-        assert_eq!(bad("text", &[x.clone()]), "No. of arguments mismatches for the function text");
+        assert_eq!(
+            bad("text", std::slice::from_ref(&x)),
+            "No. of arguments mismatches for the function text"
+        );
         let zoned = run_in("Asia/Kolkata", "toString", &[x.clone(), t("HH:mm XXX"), t("UTC")])
             .expect("zoned");
         assert_eq!(zoned.to_display(), "09:34 Z");

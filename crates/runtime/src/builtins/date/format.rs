@@ -52,7 +52,7 @@ fn offset_text(secs: i32, colon: bool, with_minutes: bool) -> String {
 /// when the pattern uses an unknown letter outside quotes or an open quote.
 pub(crate) fn format_pattern(local: &NaiveDateTime, pattern: &str, zone: &Zone) -> Option<String> {
     let items = tokenize_pattern(pattern)?;
-    let utc = zone.to_utc(local).unwrap_or(*local);
+    let utc = zone.utc_of(local).unwrap_or(*local);
     let mut out = String::with_capacity(pattern.len() + 8);
     let d = local.date();
     for item in &items {

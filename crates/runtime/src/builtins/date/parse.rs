@@ -112,7 +112,7 @@ pub(crate) fn parse_literal(s: &str, zone: &Zone) -> Option<Value> {
     let mut dt = date.and_time(time);
     if let Some(off) = offset {
         let utc = dt.checked_sub_signed(Duration::seconds(i64::from(off)))?;
-        dt = zone.from_utc(&utc)?;
+        dt = zone.local_of(&utc)?;
     }
     Some(Value::DateTime(dt))
 }

@@ -119,12 +119,12 @@ impl Zone {
     }
 
     /// Wall-clock time in this zone → UTC.
-    pub(crate) fn to_utc(&self, local: &NaiveDateTime) -> Option<NaiveDateTime> {
+    pub(crate) fn utc_of(&self, local: &NaiveDateTime) -> Option<NaiveDateTime> {
         local.checked_sub_signed(Duration::seconds(i64::from(self.offset_at_local(local))))
     }
 
     /// UTC → wall-clock time in this zone.
-    pub(crate) fn from_utc(&self, utc: &NaiveDateTime) -> Option<NaiveDateTime> {
+    pub(crate) fn local_of(&self, utc: &NaiveDateTime) -> Option<NaiveDateTime> {
         utc.checked_add_signed(Duration::seconds(i64::from(self.offset_at_utc(utc))))
     }
 
@@ -227,10 +227,10 @@ mod tests {
     #[test]
     fn dst_conversions() {
         let ny = Zone::parse("America/New_York").expect("ny");
-        assert_eq!(ny.to_utc(&dt("2020-07-01 12:00:00")), Some(dt("2020-07-01 16:00:00")));
-        assert_eq!(ny.from_utc(&dt("2020-01-01 17:00:00")), Some(dt("2020-01-01 12:00:00")));
+        assert_eq!(ny.utc_of(&dt("2020-07-01 12:00:00")), Some(dt("2020-07-01 16:00:00")));
+        assert_eq!(ny.local_of(&dt("2020-01-01 17:00:00")), Some(dt("2020-01-01 12:00:00")));
         // 02:30 does not exist on 8 Mar 2020 in New York: the pre-gap offset is used.
-        assert_eq!(ny.to_utc(&dt("2020-03-08 02:30:00")), Some(dt("2020-03-08 07:30:00")));
+        assert_eq!(ny.utc_of(&dt("2020-03-08 02:30:00")), Some(dt("2020-03-08 07:30:00")));
         assert_eq!(ny.long_name(&dt("2020-03-08 02:30:00")), "America/New_York");
         assert_eq!(Zone::gmt().long_name(&dt("2020-03-08 02:30:00")), "Greenwich Mean Time");
     }
