@@ -53,6 +53,8 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("iseven", Number, 0, 0, is_even),
     b!("isodd", Number, 0, 0, is_odd),
     b!("text", Number, 1, 1, text),
+    b!("tostring", Number, 0, 1, to_string),
+    b!("totext", Number, 0, 1, to_string),
     b!("randomnumber", None, 2, 2, random_number),
 ];
 
@@ -529,6 +531,16 @@ fn text(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::text(format_number(&v, pattern)?))
 }
 
+/// `n.toString([pattern])` / `n.toText([pattern])`: without a pattern the
+/// number as `info` prints it; with one, formatted like `text(pattern)`.
+/// <https://www.zoho.com/deluge/help/functions/common/to-text.html>
+fn to_string(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    if args.len() < 2 {
+        return Ok(Value::text(num_arg(args, 0, "toString")?.to_display()));
+    }
+    text(ctx, args)
+}
+
 /// `randomNumber(start, end)`: a random value with `start <= r < end`; a Number
 /// when both limits are Numbers, otherwise a Decimal.
 /// <https://zoho.com/deluge/help/functions/number/randomnumber.html>
@@ -729,6 +741,15 @@ mod tests {
         assert!(err("text", &[Int(1), Int(5)]).contains("must be text"));
         assert!(err("text", &[Int(1), Value::text("0.#0")]).contains("malformed"));
         assert_eq!(super::format_number(&Int(1234), "#,##0").ok().as_deref(), Some("1,234"));
+    }
+
+    #[test]
+    fn to_string_with_and_without_pattern() {
+        assert_eq!(ok("toString", &[Int(5)]), "5");
+        assert_eq!(ok("toText", &[Dec(2.5)]), "2.5");
+        assert_eq!(ok("toText", &[Int(1234567), Value::text("#,##0.00")]), "1,234,567.00");
+        assert_eq!(ok("toString", &[Dec(0.5), Value::text("0%")]), "50%");
+        assert!(matches!(run("toString", &[Int(5)]), Ok(Value::Text(_))));
     }
 
     #[test]
