@@ -25,8 +25,8 @@ pub(crate) fn expand(
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
         let Some(len) = rest[start..].find('}') else { break };
+        out.push_str(&rest[..start]);
         let key = &rest[start + 1..start + len];
         let api_domain =
             || conn.config.get("api_domain").cloned().or_else(|| dc.map(|d| d.api_domain.clone()));
@@ -177,5 +177,26 @@ mod tests {
         assert!(scheme_ok(&u("http://127.0.0.1:1/")));
         assert!(!scheme_ok(&u("http://api.x.com/")));
         assert_eq!(wildcard_config("{config.shop}.myshopify.com"), "*.myshopify.com");
+        assert_eq!(wildcard_config("a{b"), "a{b");
+    }
+
+    #[test]
+    fn expansion() {
+        let cat = Catalog::builtin();
+        let books = cat.service("zoho_books").unwrap();
+        let mut conn = Connection::new("b", "zoho_books");
+        conn.dc = Some("ca".into());
+        assert_eq!(
+            expand("{accounts}/x", books, &conn).unwrap(),
+            "https://accounts.zohocloud.ca/x"
+        );
+        assert_eq!(allowed_hosts(books, &conn).unwrap(), ["www.zohoapis.ca", "*.zohocloud.ca"]);
+        assert_eq!(expand("a{b", books, &conn).unwrap(), "a{b");
+        let shop = cat.service("shopify").unwrap();
+        let mut conn = Connection::new("s", "shopify");
+        let err = expand(shop.base_url.as_deref().unwrap(), shop, &conn).unwrap_err();
+        assert!(err.to_string().contains("--config shop=VALUE"), "{err}");
+        conn.config.insert("shop".into(), "acme".into());
+        assert_eq!(allowed_hosts(shop, &conn).unwrap(), ["acme.myshopify.com"]);
     }
 }
