@@ -75,8 +75,14 @@ fn overflow<T>() -> Result<T> {
 /// Argument `i` as a Number or Decimal value (numeric text is parsed).
 fn num_arg(args: &[Value], i: usize, f: &str) -> Result<Value> {
     match args.get(i) {
+        Some(Value::Dec(d)) if !d.is_finite() => {
+            fail(format!("{f}: expects a finite number, not {}", crate::value::format_decimal(*d)))
+        }
         Some(v @ (Value::Int(_) | Value::Dec(_))) => Ok(v.clone()),
         Some(Value::Text(s)) => match super::convert::parse_number(s) {
+            Some(Value::Dec(d)) if !d.is_finite() => {
+                fail(format!("{f}: expects a finite number, got '{s}'"))
+            }
             Some(v) => Ok(v),
             None => fail(format!("{f}: expects a number, got '{s}'")),
         },
@@ -777,6 +783,60 @@ mod tests {
         assert!(err("randomNumber", &[Dec(3.0), Dec(1.0)]).contains("greater than"));
         assert!(err("randomNumber", &[Int(3)]).contains("No. of arguments"));
         assert!(err("randomNumber", &[Value::text("a"), Int(3)]).contains("expects a number"));
+    }
+
+    /// Every row, every arity, extreme inputs: results or clean errors, never a panic.
+    #[test]
+    fn no_input_panics() {
+        let values = [
+            Int(0),
+            Int(1),
+            Int(-1),
+            Int(2),
+            Int(63),
+            Int(-400),
+            Int(i64::MIN),
+            Int(i64::MAX),
+            Dec(0.0),
+            Dec(-0.0),
+            Dec(0.5),
+            Dec(-2.5),
+            Dec(1e-320),
+            Dec(1e300),
+            Dec(-1.7e308),
+            Dec(f64::NAN),
+            Dec(f64::INFINITY),
+            Value::text("12.5"),
+            Value::text("#,##0.00"),
+            Value::text("x"),
+            Value::Null,
+            Value::Bool(false),
+        ];
+        let mut calls = 0;
+        for row in super::TABLE {
+            for a in &values {
+                for n in row.min..=row.max {
+                    let combos: Vec<Vec<Value>> = match (row.recv, n) {
+                        (crate::builtins::Recv::None, _) => {
+                            values.iter().map(|b| vec![a.clone(), b.clone()]).collect()
+                        }
+                        (_, 0) => vec![vec![a.clone()]],
+                        _ => values.iter().map(|b| vec![a.clone(), b.clone()]).collect(),
+                    };
+                    for args in combos {
+                        let mut host = RecordingHost::default();
+                        let mut ctx = Ctx::new(&mut host, Limits::default(), "UTC".into(), 3);
+                        match (row.f)(&mut ctx, &args) {
+                            Ok(Value::Dec(d)) => assert!(d.is_finite(), "{} gave {d}", row.name),
+                            Ok(_) => {}
+                            Err(e) => assert!(!e.message().is_empty()),
+                        }
+                        calls += 1;
+                    }
+                }
+            }
+        }
+        assert!(calls > 1000, "{calls}");
     }
 
     #[test]

@@ -106,6 +106,7 @@ fn int_arg(args: &[Value], i: usize, f: &str) -> Result<i64> {
     match args.get(i) {
         Some(Value::Int(n)) => Ok(*n),
         Some(Value::Dec(d)) if d.is_finite() && d.abs() < 9.2e18 => Ok(d.trunc() as i64),
+        Some(Value::Dec(_)) => fail(format!("{f}: argument {i} is out of range")),
         Some(Value::Text(s)) => match s.trim().parse::<i64>() {
             Ok(n) => Ok(n),
             Err(_) => fail(format!("{f}: argument {i} must be a number, got '{s}'")),
@@ -1421,6 +1422,77 @@ mod tests {
         assert_eq!(ok("concat", &[t("Zoho"), t(" Creator")]), "Zoho Creator");
         assert_eq!(ok("concat", &[t("v"), Value::Int(2)]), "v2");
         assert_eq!(ok("concat", &[t("v"), t("")]), "v");
+    }
+
+    /// Every row, every arity, tricky inputs: results or clean errors, never a panic.
+    #[test]
+    fn no_input_panics() {
+        let texts = [
+            "",
+            "a",
+            "Zoho Creator",
+            "héllo wörld",
+            "😀a😀",
+            "e\u{301}",
+            " \t\n ",
+            "a,,b,",
+            "$1\\",
+            "(",
+            "[a-",
+        ];
+        let mut others: Vec<Value> = texts.iter().map(|s| t(s)).collect();
+        others.extend([
+            Value::Int(-1),
+            Value::Int(0),
+            Value::Int(1),
+            Value::Int(3),
+            Value::Int(100),
+            Value::Int(i64::MIN),
+            Value::Int(i64::MAX),
+            Value::Dec(-0.5),
+            Value::Dec(2.9),
+            Value::Dec(1e300),
+            Value::Dec(f64::NAN),
+            Value::Bool(true),
+            Value::Null,
+            Value::list(vec![]),
+        ]);
+        let limits =
+            Limits { max_text_bytes: 1 << 16, max_collection_len: 1000, ..Limits::default() };
+        let mut calls = 0;
+        for row in super::TABLE {
+            for recv in texts {
+                for n in row.min..=row.max {
+                    let combos: Vec<Vec<Value>> = match n {
+                        0 => vec![vec![]],
+                        1 => others.iter().map(|a| vec![a.clone()]).collect(),
+                        _ => others
+                            .iter()
+                            .flat_map(|a| {
+                                others
+                                    .iter()
+                                    .map(move |b| vec![a.clone(), b.clone(), Value::Bool(false)])
+                            })
+                            .map(|mut v| {
+                                v.truncate(n as usize);
+                                v
+                            })
+                            .collect(),
+                    };
+                    for rest in combos {
+                        let mut args = vec![t(recv)];
+                        args.extend(rest);
+                        let mut host = RecordingHost::default();
+                        let mut ctx = Ctx::new(&mut host, limits.clone(), "UTC".into(), 1);
+                        if let Err(e) = (row.f)(&mut ctx, &args) {
+                            assert!(!e.message().is_empty(), "{}", row.name);
+                        }
+                        calls += 1;
+                    }
+                }
+            }
+        }
+        assert!(calls > 10_000, "{calls}");
     }
 
     #[test]
