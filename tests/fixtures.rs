@@ -4,7 +4,6 @@
 
 use dg_runtime::{Interpreter, RecordingHost, Script};
 use std::fmt::Write;
-use std::path::Path;
 
 /// The exact expected output written at the end of a fixture, if any.
 fn expected_block(src: &str) -> Option<String> {
@@ -43,10 +42,12 @@ fn observed(src: &str) -> (String, String) {
     (lines.join("\n"), snapshot)
 }
 
-fn check_dir(pattern: &str) {
+fn check_dir(dir: &str) {
     let mut failures = Vec::new();
-    insta::with_settings!({prepend_module_to_snapshot => false, omit_expression => true}, {
-        insta::glob!(pattern, |path: &Path| {
+    let pattern = format!("{dir}/**/*.dg");
+    let snapshot_path = format!("snapshots/{dir}");
+    insta::with_settings!({prepend_module_to_snapshot => false, omit_expression => true, snapshot_path => snapshot_path}, {
+        insta::glob!("../fixtures", &pattern, |path| {
             let src = std::fs::read_to_string(path).unwrap_or_default().replace("\r\n", "\n");
             let (lines, snapshot) = observed(&src);
             if let Some(expected) = expected_block(&src) {
@@ -62,10 +63,10 @@ fn check_dir(pattern: &str) {
 
 #[test]
 fn eval_fixtures() {
-    check_dir("../fixtures/eval/**/*.dg");
+    check_dir("eval");
 }
 
 #[test]
 fn builtin_fixtures() {
-    check_dir("../fixtures/builtins/**/*.dg");
+    check_dir("builtins");
 }

@@ -2,11 +2,10 @@
 //! `fixtures/syntax/err` must give at least one error, whose rendering is snapshotted.
 
 use dg_runtime::Script;
-use std::path::Path;
 
 #[test]
 fn ok_files_have_no_diagnostics() {
-    insta::glob!("../fixtures/syntax/ok/*.dg", |path: &Path| {
+    insta::glob!("../fixtures", "syntax/ok/*.dg", |path| {
         let src = std::fs::read_to_string(path).unwrap_or_default();
         let script = Script::new(src);
         let errors: Vec<_> = script.diagnostics().iter().filter(|d| d.is_error()).collect();
@@ -17,7 +16,7 @@ fn ok_files_have_no_diagnostics() {
 #[test]
 fn err_files_report_located_errors() {
     insta::with_settings!({prepend_module_to_snapshot => false, omit_expression => true}, {
-        insta::glob!("../fixtures/syntax/err/*.dg", |path: &Path| {
+        insta::glob!("../fixtures", "syntax/err/*.dg", |path| {
             let src = std::fs::read_to_string(path).unwrap_or_default();
             let script = Script::new(src.as_str());
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file.dg");
