@@ -697,8 +697,10 @@ fn replace_impl(
             rep
         } else {
             // The search text is plain, so there are no groups: `$n` fails as in Java.
-            let (r, _) = java_replacement(&rep, 0, &[], f)?;
-            Cow::Owned(r.replace("$$", "$"))
+            match java_replacement(&rep, 0, &[], f)? {
+                (Cow::Borrowed(_), _) => rep,
+                (Cow::Owned(r), _) => Cow::Owned(r.replace("$$", "$")),
+            }
         };
         if search.is_empty() {
             // Java: an empty pattern matches before every character and at the end.
