@@ -1,0 +1,142 @@
+//! The `dg` binary end to end: the CLI contract other tools rely on.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn dg(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("DG_HOME", std::env::temp_dir().join("dg-cli-test-home"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dg starts");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("dg finishes")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn run_prints_info_then_result() {
+    let o = dg(&["run", "-"], Some(b"info \"a\";\ninfo {1, 2};\nreturn {\"k\": 2.0};\n"));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "a\n1,2\n{\"k\":2.0}\n");
+}
+
+#[test]
+fn run_passes_args_to_function_parameters() {
+    let src = b"string standalone.f(map contact, int n) { info contact.get(\"id\"); return n * 2; }";
+    let o = dg(&["run", "-", "--arg", "contact={\"id\":\"7\"}", "--arg", "n=5", "--json"], Some(src));
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    assert_eq!(v, serde_json::json!({"info": ["7"], "result": 10, "error": null}));
+}
+
+#[test]
+fn bare_script_sees_args_as_variables_and_text_fallback() {
+    let o = dg(&["run", "-", "--arg", "name=Ada Lovelace", "--json"], Some(b"return name.length();"));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["result"], 12);
+}
+
+#[test]
+fn json_keeps_types_and_key_order() {
+    let o = dg(&["run", "-", "--json"], Some(b"return {\"z\": 1, \"a\": 2.0, \"l\": [true, null, \"x\"], \"d\": '01-Jan-2020'};"));
+    assert_eq!(
+        stdout(&o).trim(),
+        r#"{"info":[],"result":{"z":1,"a":2.0,"l":[true,null,"x"],"d":"01-Jan-2020"},"error":null}"#
+    );
+}
+
+#[test]
+fn runtime_error_exits_1_with_location() {
+    let o = dg(&["run", "-", "--json"], Some(b"info 1;\nx = {1}.get(3);\n"));
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["info"], serde_json::json!(["1"]));
+    assert_eq!(v["error"]["kind"], "runtime");
+    assert_eq!(v["error"]["line"], 2);
+    assert_eq!(v["error"]["column"], 5);
+    let o = dg(&["run", "-"], Some(b"info 1;\nx = {1}.get(3);\n"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Given index 3 is greater than the list size"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("<stdin>") || stderr(&o).contains("-:2:5"), "{}", stderr(&o));
+}
+
+#[test]
+fn syntax_error_exits_2_and_limit_is_reported() {
+    let o = dg(&["run", "-", "--json"], Some(b"x = = 1;"));
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["error"]["kind"], "syntax");
+    assert_eq!(v["error"]["line"], 1);
+    let o = dg(&["run", "-", "--json", "--max-statements", "10"], Some(b"for each i in {1,2,3,4,5,6,7,8,9,10,11} { x = i; }"));
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["error"]["kind"], "limit");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(dg(&["run", "/nonexistent/file.dg"], None).status.code(), Some(2));
+    assert_eq!(dg(&["run", "-", "--arg", "novalue"], Some(b"")).status.code(), Some(2));
+    assert_eq!(dg(&["frobnicate"], None).status.code(), Some(2));
+    let two = b"void a.x() { } void a.y() { }";
+    let o = dg(&["run", "-"], Some(two));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--function"));
+    let o = dg(&["run", "-", "--function", "a.y"], Some(two));
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn check_reports_json_diagnostics_and_exit_codes() {
+    let o = dg(&["check", "-"], Some(b"info 1;"));
+    assert_eq!(o.status.code(), Some(0));
+    let o = dg(&["check", "-", "--json"], Some(b"a = 1\nb = 2;"));
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json array");
+    assert_eq!(v[0]["line"], 1);
+    assert_eq!(v[0]["severity"], "error");
+    assert!(v[0]["message"].as_str().unwrap_or("").contains("missing `;`"));
+    assert_eq!(dg(&["check"], None).status.code(), Some(2));
+}
+
+#[test]
+fn garbage_and_deep_nesting_get_diagnostics_not_crashes() {
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let o = dg(&["check", "-"], Some(&garbage));
+    assert_eq!(o.status.code(), Some(1));
+    let text_garbage = "(){}[]'\"\\ ;;; 1.2.3 info info ==== ->".repeat(200);
+    let o = dg(&["check", "-"], Some(text_garbage.as_bytes()));
+    assert_eq!(o.status.code(), Some(1));
+    let deep = format!("x = {}1{};", "(".repeat(50_000), ")".repeat(50_000));
+    let o = dg(&["check", "-"], Some(deep.as_bytes()));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nested deeper"), "{}", stderr(&o));
+    let list = format!("x = {}1{};", "{".repeat(50_000), "}".repeat(50_000));
+    let o = dg(&["run", "-"], Some(list.as_bytes()));
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn connections_services_lists_the_catalog() {
+    let o = dg(&["connections", "services", "--json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json array");
+    let services = v.as_array().expect("array");
+    assert!(services.len() >= 50, "{} services", services.len());
+    assert!(services.iter().all(|s| s["name"].is_string() && s["auth"].is_string()));
+}
