@@ -100,6 +100,13 @@ pub(crate) fn parse_text(s: &str) -> Option<Value> {
     parse::parse_literal(s, &Zone::gmt())
 }
 
+/// Like [`parse_text`], but a text carrying its own offset is converted to
+/// `time_zone` (the script's zone, `ctx.time_zone`) instead of UTC.
+#[allow(dead_code)]
+pub(crate) fn parse_text_in(s: &str, time_zone: &str) -> Option<Value> {
+    parse::parse_literal(s, &Zone::parse_or_gmt(time_zone))
+}
+
 // ---- helpers ----
 
 const RANGE_24H: &str = "Invalid Operation. Value outside 24 hour range";
@@ -1343,6 +1350,55 @@ mod tests {
         assert!(bad("toDateTimeString", &[x, Value::Null]).contains("null"));
     }
 
+    /// Every row with odd and extreme arguments: errors are fine, panics are not.
+    #[test]
+    fn no_panics_on_odd_input() {
+        let max = NaiveDateTime::MAX;
+        let min = NaiveDateTime::MIN;
+        let receivers = [
+            Value::Date(max),
+            Value::DateTime(max),
+            Value::DateTime(min),
+            d("29-Feb-2020 23:59:59"),
+            d("23:59:59"),
+            t("31-Dec-9999 23:59:59"),
+            t("é-Aug-1947"),
+            n(i64::MAX),
+            n(i64::MIN),
+            Value::Dec(-1e300),
+        ];
+        let extras = [
+            n(i64::MAX),
+            n(i64::MIN),
+            n(-1),
+            Value::Dec(f64::INFINITY),
+            Value::Dec(1e-9),
+            t("yyyy-MM-dd'T'HH:mm:ss.SSS z Z X XX XXX zzzz EEEE G w W D F u k K"),
+            t("Pacific/Kiritimati"),
+            t("GMT-18:00"),
+            t("'"),
+            t("é"),
+            Value::Null,
+            list(vec![n(99), t("é")]),
+            Value::map_from([("start", n(-5)), ("end", n(99))]),
+        ];
+        let names: Vec<&str> = TABLE.iter().map(|b| b.name).collect();
+        for name in names {
+            for r in &receivers {
+                let _ = run(name, std::slice::from_ref(r));
+                for a in &extras {
+                    let _ = run(name, &[r.clone(), a.clone()]);
+                    let _ = run_in(
+                        "Pacific/Kiritimati",
+                        name,
+                        &[r.clone(), a.clone(), t("America/St_Johns")],
+                    );
+                    let _ = run(name, &[r.clone(), n(3), a.clone(), a.clone()]);
+                }
+            }
+        }
+    }
+
     #[test]
     fn literal_parse_entry_point() {
         assert_eq!(parse_text("15-Aug-1947").map(|v| v.to_display()), Some("15-Aug-1947".into()));
@@ -1353,5 +1409,9 @@ mod tests {
         );
         assert_eq!(parse_text("15-Aug-1947 12:00:00").map(|v| v.ty()), Some(crate::Type::DateTime));
         assert!(parse_text("Hello world").is_none());
+        assert_eq!(
+            parse_text_in("2020-01-31T10:00:00Z", "Asia/Kolkata").map(|v| v.to_display()),
+            Some("31-Jan-2020 15:30:00".into())
+        );
     }
 }

@@ -266,7 +266,7 @@ fn parse_hour(v: &Value) -> Option<u32> {
             if m > 59 {
                 return None;
             }
-            h.checked_mul(3600)? + m * 60
+            h.checked_mul(3600)?.checked_add(m * 60)?
         }
         _ => return None,
     };
