@@ -43,9 +43,10 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("workdayslist", Date, 1, 3, work_days_list),
     // differences
     b!("daysbetween", Date, 1, 1, days_between),
-    b!("days360", Date, 1, 2, days360),
+    b!("days360", Date, 1, 1, days_between),
     b!("hoursbetween", Date, 1, 1, hours_between),
     b!("totalmonths", Date, 1, 1, total_months),
+    b!("monthsbetween", Date, 1, 1, months_between_30),
     b!("monthsdiff", Date, 1, 1, total_months),
     b!("totalyears", Date, 1, 1, total_years),
     b!("yearsdiff", Date, 1, 1, total_years),
@@ -75,6 +76,7 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("nextweekday", Date, 1, 1, next_week_day),
     b!("previousweekday", Date, 1, 1, previous_week_day),
     b!("eomonth", Date, 0, 1, eomonth),
+    b!("edate", Date, 1, 1, edate),
     // epoch, conversion, formatting
     b!("unixepoch", Date, 0, 1, unix_epoch),
     b!("todate", Date, 0, 2, to_date),
@@ -418,43 +420,15 @@ fn work_days_list(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 // ---- differences ----
 
 /// `a.daysBetween(b)` / `daysBetween(a, b)` — whole days from a to b (negative
-/// when b is earlier; a partial day is dropped).
-/// <https://www.zoho.com/deluge/help/functions/datetime/daysbetween.html>
+/// when b is earlier; a partial day is dropped). Also `days360`, which Zoho's
+/// page says "behave[s] in the same way" (`days360('31-Dec-1989',
+/// '01-Jan-1990')` → 1), so it is not the spreadsheet 30/360 rule.
+/// <https://www.zoho.com/deluge/help/functions/datetime/daysbetween.html>,
+/// <https://zoho.com/creator/help/script/built-in-functions/built-in-function-date-days360.html>
 fn days_between(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let a = recv_dt(args, "daysBetween")?;
     let b = arg_dt(ctx, args, 1, "daysBetween")?;
     Ok(Value::Int((b - a).num_days()))
-}
-
-/// `a.days360(b[, european])` — days on a 360-day year (twelve 30-day months),
-/// US/NASD rules like a spreadsheet's DAYS360; `true` selects the European rule.
-fn days360(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    let a = recv_dt(args, "days360")?.date();
-    let b = arg_dt(ctx, args, 1, "days360")?.date();
-    let european = match args.get(2) {
-        None | Some(Value::Null) => false,
-        Some(_) => super::arg_bool(args, 2)?,
-    };
-    let last_of_feb = |d: NaiveDate| d.month() == 2 && d.succ_opt().is_some_and(|n| n.month() == 3);
-    let (mut d1, mut d2) = (i64::from(a.day()), i64::from(b.day()));
-    if european {
-        d1 = d1.min(30);
-        d2 = d2.min(30);
-    } else {
-        if last_of_feb(a) {
-            if last_of_feb(b) {
-                d2 = 30;
-            }
-            d1 = 30;
-        }
-        if d2 == 31 && d1 >= 30 {
-            d2 = 30;
-        }
-        d1 = d1.min(30);
-    }
-    let years = i64::from(b.year()) - i64::from(a.year());
-    let months = i64::from(b.month()) - i64::from(a.month());
-    Ok(Value::Int(years * 360 + months * 30 + d2 - d1))
 }
 
 /// `a.hoursBetween(b)` — whole hours from a to b (minutes and seconds dropped);
@@ -490,6 +464,15 @@ fn total_months(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let a = recv_dt(args, "totalMonths")?;
     let b = arg_dt(ctx, args, 1, "totalMonths")?;
     Ok(Value::Int(months_between(a, b)))
+}
+
+/// `a.monthsBetween(b)` — whole 30-day blocks from a to b, times ignored
+/// (01-Feb-2020 → 01-Mar-2020 is 0, unlike monthsDiff).
+/// <https://zoho.com/deluge/help/functions/datetime/monthsbetween.html>
+fn months_between_30(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let a = recv_dt(args, "monthsBetween")?.date();
+    let b = arg_dt(ctx, args, 1, "monthsBetween")?.date();
+    Ok(Value::Int((b - a).num_days() / 30))
 }
 
 /// `a.totalYears(b)` / `yearsDiff` — completed calendar years from a to b.
@@ -671,6 +654,17 @@ fn eomonth(_ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
         let m = if n >= 0 { first.checked_add_months(k) } else { first.checked_sub_months(k) }?;
         m.checked_add_months(Months::new(1))?.pred_opt()
     });
+    r.map(|x| Value::Date(midnight(x))).map_or_else(|| out_of_range(name), Ok)
+}
+
+/// `d.edate(months)` — the same day `months` later (clamped to the month's
+/// end), as a date (Creator's `edate`).
+fn edate(_ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let name = "edate";
+    let d = recv_dt(args, name)?.date();
+    let n = arg_int(args, 1)?;
+    let k = u32::try_from(n.unsigned_abs()).ok().map(Months::new);
+    let r = k.and_then(|k| if n >= 0 { d.checked_add_months(k) } else { d.checked_sub_months(k) });
     r.map(|x| Value::Date(midnight(x))).map_or_else(|| out_of_range(name), Ok)
 }
 
@@ -1158,12 +1152,6 @@ mod tests {
     fn differences() {
         assert_eq!(ok("daysBetween", &[d("10-Jan-2020"), t("01-Jan-2020")]), "-9");
         assert_eq!(ok("daysBetween", &[d("01-Jan-2020 23:00:00"), d("02-Jan-2020 01:00:00")]), "0");
-        assert_eq!(ok("days360", &[d("01-Jan-2019"), d("31-Jan-2019")]), "30");
-        assert_eq!(ok("days360", &[d("28-Feb-2019"), d("31-Mar-2019")]), "30");
-        assert_eq!(ok("days360", &[d("29-Feb-2020"), d("29-Feb-2024")]), "1440");
-        assert_eq!(ok("days360", &[d("30-Jan-2019"), d("31-Jan-2019")]), "0");
-        assert_eq!(ok("days360", &[d("01-Jan-2019"), d("31-Jan-2019"), Value::Bool(true)]), "29");
-        assert_eq!(ok("days360", &[d("01-Jan-2019"), d("01-Jan-2020"), Value::Null]), "360");
         assert_eq!(
             ok("hoursBetween", &[d("01-Jan-2020 10:00:00"), d("02-Jan-2020 11:59:59")]),
             "25"
@@ -1176,6 +1164,14 @@ mod tests {
         assert_eq!(ok("yearsDiff", &[d("15-Jan-2000"), d("15-Jan-2020")]), "20");
         assert_eq!(ok("yearsBetween", &[d("1-Jan-2020"), d("31-Dec-2020")]), "1");
         assert_eq!(ok("yearsBetween", &[d("1-Jan-2019"), d("31-Dec-2019")]), "0");
+        assert_eq!(ok("days360", &[d("31-Dec-1989"), d("01-Jan-1990")]), "1");
+        assert_eq!(ok("days360", &[d("01-Jan-2019"), d("31-Jan-2019")]), "30");
+        assert_eq!(ok("monthsBetween", &[d("01-Feb-2020"), d("01-Mar-2020")]), "0");
+        assert_eq!(
+            ok("monthsBetween", &[d("01-Feb-2020 23:00:00"), t("02-Mar-2020 01:00:00")]),
+            "1"
+        );
+        assert_eq!(ok("monthsBetween", &[d("01-Mar-2020"), d("01-Jan-2020")]), "-2");
         assert_eq!(
             ok("yearFraction", &[d("29-Jan-2019"), d("17-Jan-2019")]),
             "-0.03287671232876712"
@@ -1236,6 +1232,9 @@ mod tests {
         assert_eq!(ok("eomonth", &[d("15-Jan-2020"), n(1)]), "29-Feb-2020");
         assert_eq!(ok("eomonth", &[d("15-Jan-2020"), n(-2)]), "30-Nov-2019");
         assert!(bad("eomonth", &[d("15-Jan-2020"), n(i64::MAX)]).contains("outside"));
+        assert_eq!(ok("edate", &[d("31-Jan-2020 10:00:00"), n(1)]), "29-Feb-2020");
+        assert_eq!(ok("edate", &[d("31-Jan-2020"), n(-2)]), "30-Nov-2019");
+        assert!(bad("edate", &[d("31-Jan-2020"), n(i64::MIN)]).contains("outside"));
     }
 
     #[test]
