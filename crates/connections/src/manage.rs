@@ -200,7 +200,7 @@ impl Registry {
             rec.access_token = Some(tokens.access_token);
             rec.refresh_token = tokens.refresh_token;
             rec.expires_at = tokens.expires_at;
-            rec.obtained_at = Some(now());
+            rec.obtained_at = None;
         })
     }
 

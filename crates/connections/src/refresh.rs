@@ -15,6 +15,14 @@ use crate::request::OutgoingRequest;
 use crate::store::SecretRecord;
 
 const DEFAULT_MARGIN: i64 = 300;
+/// After a failed refresh (other than a dead grant), wait this long before trying again.
+const COOL_DOWN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The record, if its access token has not actually expired yet.
+fn usable_anyway(rec: SecretRecord) -> Option<SecretRecord> {
+    let alive = rec.access_token.is_some() && rec.expires_at.is_none_or(|e| e > now());
+    alive.then_some(rec)
+}
 
 /// When [`Registry::refresh_locked`] should call the token endpoint.
 #[derive(Clone, Copy)]
@@ -83,7 +91,33 @@ impl Registry {
         if is_fresh(&rec, service) {
             return Ok(rec);
         }
-        self.refresh_locked(link, service, When::Stale).await
+        let last_failure = lock(&self.failures).get(link).cloned();
+        if let Some((at, message)) = last_failure {
+            if at.elapsed() < COOL_DOWN {
+                return usable_anyway(rec).ok_or_else(|| ConnectionError::Token {
+                    link: link.into(),
+                    message: format!(
+                        "{message} ({}s ago; the next attempt is allowed {}s after a failure)",
+                        at.elapsed().as_secs(),
+                        COOL_DOWN.as_secs()
+                    ),
+                });
+            }
+        }
+        match self.refresh_locked(link, service, When::Stale).await {
+            Ok(rec) => {
+                lock(&self.failures).remove(link);
+                Ok(rec)
+            }
+            Err(ConnectionError::Token { link, message }) => {
+                let now = std::time::Instant::now();
+                lock(&self.failures).insert(link.clone(), (now, message.clone()));
+                // A transient failure inside the margin: the current token still works.
+                usable_anyway(self.secrets_of(&link))
+                    .ok_or(ConnectionError::Token { link, message })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Refreshes under the cross-process lock; the caller holds the in-process flight lock.

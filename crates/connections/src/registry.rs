@@ -57,6 +57,8 @@ pub struct Registry {
     pub(crate) services: Vec<Service>,
     pub(crate) state: Mutex<State>,
     pub(crate) flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Last failed refresh per link (for the cool-down), in this process.
+    pub(crate) failures: Mutex<HashMap<String, (std::time::Instant, String)>>,
     pub(crate) http: reqwest::Client,
     pub(crate) overrides: Vec<(String, String)>,
 }
@@ -94,6 +96,7 @@ impl Registry {
             services,
             state: Mutex::new(State::default()),
             flights: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
             http: default_http(),
             overrides: Vec::new(),
         };
@@ -125,6 +128,7 @@ impl Registry {
             services: Catalog::builtin().services.clone(),
             state: Mutex::new(State::default()),
             flights: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
             http: default_http(),
             overrides: Vec::new(),
         }

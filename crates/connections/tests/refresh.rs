@@ -169,12 +169,33 @@ async fn fresh_tokens_are_not_refreshed_and_unreachable_servers_are_reported() {
     assert_eq!(auth_header(&req), "Bearer fresh");
     assert_eq!(fake.state.refreshes.load(Ordering::SeqCst), 0);
 
-    // A token endpoint that does not answer: a Token error, the connection stays authorized.
+    // A token endpoint that does not answer: a Token error, the connection stays authorized,
+    // and further calls fail fast during the cool-down instead of hammering the endpoint.
     let mut reg = Registry::in_memory().with_endpoint_override(&fake.base, "http://127.0.0.1:9");
     expired_connection(&mut reg, &fake);
     let err = reg.refresh("c").await.unwrap_err();
     assert!(matches!(err, ConnectionError::Token { .. }), "{err:?}");
     assert_eq!(reg.connection("c").unwrap().state, AuthState::Authorized);
+    let url = format!("{}/api/x", fake.base);
+    let err = reg.apply("c", OutgoingRequest::get(&url).unwrap()).await.unwrap_err();
+    assert!(matches!(err, ConnectionError::Token { .. }), "{err:?}");
+    let err = reg.apply("c", OutgoingRequest::get(&url).unwrap()).await.unwrap_err();
+    assert!(err.to_string().contains("the next attempt is allowed 30s after"), "{err}");
+
+    // Inside the refresh margin but not expired: a failed refresh still lets the call through.
+    let mut reg = Registry::in_memory().with_endpoint_override(&fake.base, "http://127.0.0.1:9");
+    expired_connection(&mut reg, &fake);
+    reg.set_oauth_tokens(
+        "c",
+        OAuthTokens {
+            access_token: SecretString::from("nearly-expired"),
+            refresh_token: Some(SecretString::from("rt-1")),
+            expires_at: Some(now() + 60),
+        },
+    )
+    .unwrap();
+    let req = reg.apply("c", OutgoingRequest::get(&url).unwrap()).await.unwrap();
+    assert_eq!(auth_header(&req), "Bearer nearly-expired");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
