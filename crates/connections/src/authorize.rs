@@ -139,6 +139,26 @@ impl Registry {
         self.exchange(link, params, "the code exchange failed").await
     }
 
+    /// Exchanges a code obtained outside a redirect flow, e.g. one generated for a Zoho
+    /// *Self Client* in the API console: no `state`, no PKCE, and `redirect_uri` only when
+    /// given.
+    pub async fn exchange_code(
+        &self,
+        link: &str,
+        code: SecretString,
+        redirect_uri: Option<&str>,
+    ) -> Result<Connection, ConnectionError> {
+        self.oauth_parts(link)?;
+        let mut params = vec![
+            ("grant_type", "authorization_code".to_string()),
+            ("code", code.expose_secret().to_string()),
+        ];
+        if let Some(uri) = redirect_uri {
+            params.push(("redirect_uri", uri.to_string()));
+        }
+        self.exchange(link, params, "the code exchange failed").await
+    }
+
     /// Runs the client-credentials grant for `link` and stores the token.
     pub async fn authorize_client_credentials(
         &self,

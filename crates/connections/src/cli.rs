@@ -132,6 +132,10 @@ pub struct AuthorizeArgs {
     /// OAuth (CI): import an existing refresh token read from standard input.
     #[arg(long, conflicts_with = "stdin")]
     pub refresh_token_stdin: bool,
+    /// OAuth: exchange a code generated in the provider's console (Zoho Self Client), read
+    /// from standard input; no browser, no redirect.
+    #[arg(long, conflicts_with_all = ["stdin", "refresh_token_stdin"])]
+    pub code_stdin: bool,
     /// Loopback port for the redirect URI (default: the service's, else any free port).
     #[arg(long)]
     pub port: Option<u16>,

@@ -264,3 +264,20 @@ async fn zoho_data_centre_header_and_api_domain() {
         reg.service_for_url(&"https://www.zohoapis.eu/books/v3/invoices".parse().unwrap()).unwrap();
     assert_eq!(svc.name, "zoho_books");
 }
+
+#[tokio::test]
+async fn self_client_code_exchange() {
+    let fake = Fake::start().await;
+    fake.state.codes.lock().unwrap().insert("console-code".into(), (String::new(), String::new()));
+    let mut reg = Registry::in_memory();
+    reg.add_service_toml(
+        &fake.oauth_service("fake", "authorization_code", "post"),
+        Path::new("f.toml"),
+    )
+    .unwrap();
+    reg.add_connection(oauth_conn("c", "fake")).unwrap();
+    let err = reg.exchange_code("c", SecretString::from("wrong-code"), None).await.unwrap_err();
+    assert!(err.to_string().contains("invalid_code"), "{err}");
+    let conn = reg.exchange_code("c", SecretString::from("console-code"), None).await.unwrap();
+    assert_eq!(conn.state, AuthState::Authorized);
+}

@@ -41,6 +41,10 @@ pub(super) async fn authorize(
             let token = read_secret_line(ctx.stdin, "refresh token")?;
             reg.import_refresh_token(&link, token).await?;
         }
+        AuthKind::Oauth2 if args.code_stdin => {
+            let code = read_secret_line(ctx.stdin, "code")?;
+            reg.exchange_code(&link, code, None).await?;
+        }
         AuthKind::Oauth2 if service.grant() == Some(Grant::ClientCredentials) => {
             reg.authorize_client_credentials(&link).await?;
         }

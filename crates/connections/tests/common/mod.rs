@@ -158,7 +158,8 @@ async fn token(
             let verifier = form.get("code_verifier").cloned().unwrap_or_default();
             let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(sha2::Sha256::digest(verifier.as_bytes()));
-            if computed != challenge || form.get("redirect_uri") != Some(&redirect_uri) {
+            let redirect_ok = form.get("redirect_uri").cloned().unwrap_or_default() == redirect_uri;
+            if !(challenge.is_empty() || computed == challenge) || !redirect_ok {
                 return json(
                     StatusCode::BAD_REQUEST,
                     serde_json::json!({"error": "invalid_grant", "error_description": "PKCE or redirect_uri mismatch"}),
