@@ -845,6 +845,30 @@ fn to_string(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     finish_text(ctx, format::format_pattern(&local, &pattern, &target))
 }
 
+/// For the text and number families: `x.toString(pattern[, zone])` where x is
+/// epoch milliseconds (a Number), a date text or a date value — Zoho formats
+/// these as date-times (the toString page). Unknown pattern letters give null.
+#[allow(dead_code)]
+pub(crate) fn format_with_pattern(
+    ctx: &mut Ctx<'_>,
+    value: &Value,
+    pattern: &str,
+    zone: Option<&str>,
+) -> Result<Value> {
+    let zone_arg = zone.map_or(Value::Null, Value::text);
+    let value = match value {
+        Value::Int(_) | Value::Dec(_) => {
+            return to_date_time_string(ctx, &[value.clone(), Value::text(pattern), zone_arg]);
+        }
+        Value::Text(s) => match parse::parse_literal(s, &script_zone(ctx)) {
+            Some(v) => v,
+            None => return fail(format!("toString: '{s}' is not a valid date-time")),
+        },
+        other => other.clone(),
+    };
+    to_string(ctx, &[value, Value::text(pattern), zone_arg])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1347,6 +1371,26 @@ mod tests {
         assert_eq!(ok("toDateTimeString", &[d("10:00:00"), t("HH:mm")]), "10:00");
         assert_eq!(ok("toDateTimeString", &[x.clone(), t("Hmm q")]), "null");
         assert!(bad("toDateTimeString", &[x, Value::Null]).contains("null"));
+    }
+
+    #[test]
+    fn format_helper_for_other_families() {
+        let mut host = RecordingHost::default();
+        let mut ctx = Ctx::new(&mut host, Limits::default(), "UTC".into(), 1);
+        let f = |ctx: &mut Ctx<'_>, v: Value, p: &str, z: Option<&str>| {
+            format_with_pattern(ctx, &v, p, z)
+                .map(|x| x.to_display())
+                .map_err(|e| e.message().to_string())
+        };
+        assert_eq!(
+            f(&mut ctx, n(1580701692000), "yyyy-MM-dd HH:mm", Some("Asia/Kolkata")),
+            Ok("2020-02-03 09:18".into())
+        );
+        assert_eq!(f(&mut ctx, t("03-Feb-2020 03:48:12"), "HH:mm", None), Ok("03:48".into()));
+        assert_eq!(f(&mut ctx, d("03-Feb-2020"), "dd/MM", None), Ok("03/02".into()));
+        assert_eq!(f(&mut ctx, t("03-Feb-2020"), "qq", None), Ok("null".into()));
+        assert!(f(&mut ctx, t("garbage"), "yyyy", None).is_err_and(|m| m.contains("garbage")));
+        assert!(f(&mut ctx, Value::Bool(true), "yyyy", None).is_err());
     }
 
     /// Every row with odd and extreme arguments: errors are fine, panics are not.
