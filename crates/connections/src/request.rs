@@ -115,17 +115,21 @@ impl OutgoingRequest {
     /// **Exposes secrets**: do not log it.
     pub fn final_url(&self) -> Url {
         let mut url = self.url.clone();
-        let injected = self.injected.iter().filter(|i| i.location == Location::Query);
-        let injected_names: Vec<&str> = injected.clone().map(|i| i.name.as_str()).collect();
-        if !self.query.is_empty() || !injected_names.is_empty() {
+        let injected: Vec<&Injected> =
+            self.injected.iter().filter(|i| i.location == Location::Query).collect();
+        let collides = url.query_pairs().any(|(k, _)| injected.iter().any(|i| i.name == k));
+        if collides {
+            // Rare: the caller set a parameter the credential owns. Rebuild without it.
             let kept: Vec<(String, String)> = url
                 .query_pairs()
-                .filter(|(k, _)| !injected_names.contains(&k.as_ref()))
+                .filter(|(k, _)| !injected.iter().any(|i| i.name == *k))
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
+            url.query_pairs_mut().clear().extend_pairs(kept);
+        }
+        if !self.query.is_empty() || !injected.is_empty() {
+            // Appending keeps the caller's query text exactly as written.
             let mut pairs = url.query_pairs_mut();
-            pairs.clear();
-            pairs.extend_pairs(kept);
             pairs.extend_pairs(&self.query);
             for i in injected {
                 pairs.append_pair(&i.name, i.value.expose_secret());
@@ -174,9 +178,18 @@ impl OutgoingRequest {
         match self.final_body() {
             Body::Empty => rb,
             Body::Bytes(b) => rb.body(b),
-            Body::Form(f) => rb.header("Content-Type", "application/x-www-form-urlencoded").body(
-                url::form_urlencoded::Serializer::new(String::new()).extend_pairs(f).finish(),
-            ),
+            Body::Form(f) => {
+                let typed =
+                    self.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+                let rb = if typed {
+                    rb
+                } else {
+                    rb.header("Content-Type", "application/x-www-form-urlencoded")
+                };
+                rb.body(
+                    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(f).finish(),
+                )
+            }
         }
     }
 }
@@ -204,6 +217,16 @@ mod tests {
         assert!(!format!("{req:?}").contains("CANARY"));
         assert_eq!(req.final_headers(), vec![("Authorization".into(), "Bearer CANARY-1".into())]);
         assert_eq!(req.final_url().as_str(), "https://api.example.com/x?a=1&b=2&key=CANARY-2");
+        let raw =
+            OutgoingRequest::get("https://h.example/x?criteria=(Email:equals:a@b.com)").unwrap();
+        let mut raw = raw.query_param("page", "1");
+        assert_eq!(
+            raw.final_url().as_str(),
+            "https://h.example/x?criteria=(Email:equals:a@b.com)&page=1"
+        );
+        raw.url = Url::parse("https://h.example/x?key=mine&z=1").unwrap();
+        raw.injected = req.injected.clone();
+        assert_eq!(raw.final_url().as_str(), "https://h.example/x?z=1&page=1&key=CANARY-2");
         req.strip_credentials();
         assert_eq!(req.final_headers(), vec![("authorization".into(), "mine".into())]);
         assert!(!req.final_url().as_str().contains("CANARY"));
