@@ -248,6 +248,7 @@ fn hmac_sha256(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 }
 
 /// `zoho.encryption.hmacsha1(key, text[, output])`: HMAC-SHA1, Base64 by default.
+/// <https://www.zoho.com/deluge/help/encryption/hmac-sha1.html>
 fn hmac_sha1(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     hmac_of::<Hmac<sha1::Sha1>>(args, "hmacsha1")
 }
@@ -468,6 +469,11 @@ mod tests {
         );
         assert_eq!(ok("hmacsha256", &[key, data, "binary"]).chars().count(), 32);
         assert_eq!(ok("hmacsha1", &["key", "input"]), "hRO7NVB2zOKuXrnzmatcr9unyKI=");
+        // Zoho's HMAC-SHA1 page example
+        assert_eq!(
+            ok("hmacsha1", &["Use me to generate hash", "My#New#Password"]),
+            "VK9VMxdsbxZBLHKgSEZYMEUlURs="
+        );
         assert_eq!(
             ok("hmacmd5", &["key", "The quick brown fox jumps over the lazy dog", "hex"]),
             "80070713463e7749b90c2dc24911e275"
