@@ -27,8 +27,8 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("length", Text, 0, 0, length),
     b!("len", Text, 0, 0, length),
     b!("substring", Text, 1, 2, sub_string),
-    b!("subtext", Text, 1, 2, sub_string),
-    b!("mid", Text, 1, 2, sub_string),
+    b!("subtext", Text, 1, 2, sub_text),
+    b!("mid", Text, 1, 2, mid),
     b!("left", Text, 1, 1, left),
     b!("right", Text, 1, 1, right),
     b!("getprefix", Text, 1, 1, get_prefix),
@@ -241,37 +241,52 @@ fn length(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 /// `subString(start[, end])` (also `subText`, `mid`): characters from `start`
 /// (inclusive) to `end` (exclusive); `end` omitted or negative means to the end;
 /// an index beyond the length or `end < start` is an error.
-/// <https://www.zoho.com/deluge/help/functions/string/substring.html>
+/// <https://www.zoho.com/deluge/help/functions/string/substring.html>,
+/// <https://www.zoho.com/deluge/help/functions/string/subtext.html>,
+/// <https://www.zoho.com/deluge/help/functions/string/mid.html>
 fn sub_string(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    const F: &str = "subString";
-    let s = recv(args, F)?;
-    let start = int_arg(args, 1, F)?;
-    let end = if args.len() > 2 { int_arg(args, 2, F)? } else { -1 };
+    sub_string_impl(args, "subString")
+}
+
+/// `subText(start[, end])`: same as `subString`.
+fn sub_text(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    sub_string_impl(args, "subText")
+}
+
+/// `mid(start[, end])`: same as `subString`.
+fn mid(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    sub_string_impl(args, "mid")
+}
+
+fn sub_string_impl(args: &[Value], f: &str) -> Result<Value> {
+    let s = recv(args, f)?;
+    let start = int_arg(args, 1, f)?;
+    let end = if args.len() > 2 { int_arg(args, 2, f)? } else { -1 };
     let len = char_len(s);
     let len_i = i64::try_from(len).unwrap_or(i64::MAX);
     if start < 0 {
-        return fail(format!("{F}: start index {start} must not be negative"));
+        return fail(format!("{f}: start index {start} must not be negative"));
     }
     if start > len_i {
-        return fail(format!("{F}: start index {start} is greater than the text length {len}"));
+        return fail(format!("{f}: start index {start} is greater than the text length {len}"));
     }
     let end = if end < 0 { len_i } else { end };
     if end > len_i {
-        return fail(format!("{F}: end index {end} is greater than the text length {len}"));
+        return fail(format!("{f}: end index {end} is greater than the text length {len}"));
     }
     if end < start {
-        return fail(format!("{F}: end index {end} is smaller than start index {start}"));
+        return fail(format!("{f}: end index {end} is smaller than start index {start}"));
     }
     if start == 0 && end == len_i {
         return Ok(args[0].clone());
     }
-    slice_chars(s, start as usize, end as usize)
+    slice_chars(s, start as usize, end as usize, f)
 }
 
-fn slice_chars(s: &str, start: usize, end: usize) -> Result<Value> {
+fn slice_chars(s: &str, start: usize, end: usize, f: &str) -> Result<Value> {
     match (byte_at(s, start), byte_at(s, end)) {
         (Some(a), Some(b)) if a <= b => Ok(Value::text(&s[a..b])),
-        _ => fail("subString: index out of range"),
+        _ => fail(format!("{f}: index out of range")),
     }
 }
 
@@ -288,7 +303,7 @@ fn left(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     if n as u64 > len as u64 {
         return fail(format!("left: {n} is greater than the text length {len}"));
     }
-    slice_chars(s, 0, n as usize)
+    slice_chars(s, 0, n as usize, "left")
 }
 
 /// `right(n)`: the last `n` characters; `n` beyond the length or negative is an error.
@@ -303,7 +318,7 @@ fn right(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     if n as u64 > len as u64 {
         return fail(format!("right: {n} is greater than the text length {len}"));
     }
-    slice_chars(s, len - n as usize, len)
+    slice_chars(s, len - n as usize, len, "right")
 }
 
 /// `getPrefix(s)`: the text before the first occurrence of `s`; null when absent.
