@@ -521,7 +521,21 @@ pub(crate) fn java_regex(p: &str) -> Cow<'_, str> {
                     "Cntrl" => Some(r"\x00-\x1F\x7F"),
                     "XDigit" => Some("0-9a-fA-F"),
                     "Space" => Some(r"\t\n\x0B\x0C\r "),
+                    "javaLowerCase" => Some(r"\p{Lowercase}"),
+                    "javaUpperCase" => Some(r"\p{Uppercase}"),
+                    "javaWhitespace" => {
+                        Some(r"\t\n\x0B\x0C\r\x1C-\x1F\p{Zs}&&[^\xA0\u{2007}\u{202F}]")
+                    }
+                    "javaDigit" => Some(r"\p{Nd}"),
+                    "javaLetter" => Some(r"\p{L}"),
+                    "javaLetterOrDigit" => Some(r"\p{L}\p{Nd}"),
+                    "javaAlphabetic" => Some(r"\p{Alphabetic}"),
                     _ => None,
+                };
+                // Java's `\p{IsLatin}` / `\p{IsAlphabetic}` are Rust's `\p{Latin}` / `\p{Alphabetic}`.
+                let name = match name.strip_prefix("Is") {
+                    Some(rest) if class.is_none() && !rest.is_empty() => rest.to_string(),
+                    _ => name,
                 };
                 match class {
                     Some(cls) if closed => {
@@ -1304,6 +1318,14 @@ mod tests {
         assert!(err("matches", &[t("ab"), t("(a")])
             .starts_with("matches: invalid regular expression '(a'"));
         assert_eq!(super::java_regex("a\\"), "a\\");
+        assert_eq!(ok("replaceAll", &[t("aΩ1"), t("\\p{IsAlphabetic}"), t("x")]), "xx1");
+        assert_eq!(ok("replaceAll", &[t("aΩ1"), t("\\p{IsLatin}"), t("x")]), "xΩ1");
+        assert_eq!(ok("replaceAll", &[t("aB1"), t("\\p{javaUpperCase}"), t("x")]), "ax1");
+        assert_eq!(
+            ok("replaceAll", &[t("a b\u{a0}c"), t("\\p{javaWhitespace}"), t("_")]),
+            "a_b\u{a0}c"
+        );
+        assert_eq!(ok("replaceAll", &[t("a1é"), t("[^\\p{javaLetterOrDigit}]"), t("")]), "a1é");
     }
 
     #[test]
