@@ -372,7 +372,11 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn method(&mut self, recv: &ast::Expr, name: &ast::Ident, args: &[ast::Expr], span: Span) -> ExprKind {
-        if let Some(path) = self.namespace_path(recv) {
+        // `zoho.currenttime.toString(…)`: a method on a system variable, not a namespace.
+        let path = self
+            .namespace_path(recv)
+            .filter(|p| !ZOHO_VARS.contains(&p.to_ascii_lowercase().as_str()));
+        if let Some(path) = path {
             let qualified = format!("{path}.{}", name.name);
             if let Some(k) = self.user_call(&qualified, args, span) {
                 return k;
