@@ -19,7 +19,7 @@ mod map;
 
 use super::{b, Builtin};
 use crate::error::{fail, Result};
-use crate::value::{ListRef, MapRef};
+use crate::value::{ListRef, MapData, MapRef};
 use crate::Value;
 
 pub(crate) static TABLE: &[Builtin] = &[
@@ -101,6 +101,24 @@ fn recv_map<'a>(args: &'a [Value], name: &str) -> Result<&'a MapRef> {
     }
 }
 
+/// Runs `f` on the list's elements, moved out of the cell meanwhile, so that
+/// comparing or hashing inside `f` may look at the same list (`l.removeAll({l})`)
+/// without a borrow conflict.
+fn with_items<R>(list: &ListRef, f: impl FnOnce(&mut Vec<Value>) -> R) -> R {
+    let mut items = std::mem::take(&mut *list.borrow_mut());
+    let r = f(&mut items);
+    *list.borrow_mut() = items;
+    r
+}
+
+/// [`with_items`] for a map's entries (`m.put(m, 1)` must not panic).
+fn with_entries<R>(map: &MapRef, f: impl FnOnce(&mut MapData) -> R) -> R {
+    let mut entries = std::mem::take(&mut *map.borrow_mut());
+    let r = f(&mut entries);
+    *map.borrow_mut() = entries;
+    r
+}
+
 /// The argument at `i`, or null when absent.
 fn arg(args: &[Value], i: usize) -> &Value {
     args.get(i).unwrap_or(&Value::Null)
@@ -162,5 +180,57 @@ mod test_util {
 
     pub(crate) fn t(s: &str) -> Value {
         Value::text(s)
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use crate::ctx::Ctx;
+    use crate::value::parse_json;
+    use crate::{Limits, RecordingHost, Value};
+
+    fn samples() -> Vec<Value> {
+        let date =
+            chrono::NaiveDate::from_ymd_opt(2020, 1, 31).and_then(|d| d.and_hms_opt(0, 0, 0));
+        vec![
+            Value::Null,
+            Value::Bool(true),
+            Value::Int(-1),
+            Value::Int(i64::MAX),
+            Value::Dec(f64::NAN),
+            Value::Dec(2.5),
+            Value::text(""),
+            Value::text("{\"a\":[1,\"x\"]}"),
+            date.map(Value::Date).unwrap_or(Value::Null),
+            parse_json(r#"[3,"b",null,[1],{"k":1}]"#).unwrap_or(Value::Null),
+            parse_json(r#"{"a":1,"b":[2]}"#).unwrap_or(Value::Null),
+        ]
+    }
+
+    /// Every row of the collection, conversion and crypto tables, called
+    /// directly (no receiver check) with every combination of odd values:
+    /// errors are fine, panics are not.
+    #[test]
+    fn no_builtin_panics_on_odd_arguments() {
+        let mut host = RecordingHost::default();
+        let mut ctx = Ctx::new(&mut host, Limits::default(), "UTC".into(), 1);
+        let n = samples().len();
+        let tables =
+            [super::TABLE, crate::builtins::convert::TABLE, crate::builtins::crypto::TABLE];
+        for row in tables.iter().flat_map(|t| t.iter()) {
+            let most = usize::from(row.max).min(2) + 1;
+            for len in 0..=most {
+                let combos = n.pow(len as u32);
+                for mut c in 0..combos {
+                    let pool = samples();
+                    let mut args = Vec::with_capacity(len);
+                    for _ in 0..len {
+                        args.push(pool[c % n].clone());
+                        c /= n;
+                    }
+                    let _ = (row.f)(&mut ctx, &args);
+                }
+            }
+        }
     }
 }

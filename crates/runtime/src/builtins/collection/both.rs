@@ -4,7 +4,7 @@
 
 use super::list::{position, range_args, remove_first, unique};
 use super::map::merge;
-use super::{arg, check_index, index_arg};
+use super::{arg, check_index, index_arg, with_entries, with_items};
 use crate::ctx::Ctx;
 use crate::error::{fail, Result};
 use crate::value::MapData;
@@ -85,9 +85,11 @@ pub(super) fn remove(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
                 let i = check_index(i, items.len())?;
                 Ok(items.remove(i))
             }
-            x => Ok(remove_first(&mut l.borrow_mut(), x).unwrap_or(Value::Null)),
+            x => Ok(with_items(l, |items| remove_first(items, x)).unwrap_or(Value::Null)),
         },
-        Value::Map(m) => Ok(m.borrow_mut().shift_remove(arg(args, 1)).unwrap_or(Value::Null)),
+        Value::Map(m) => {
+            Ok(with_entries(m, |e| e.shift_remove(arg(args, 1))).unwrap_or(Value::Null))
+        }
         other => not_collection("remove", other),
     }
 }
@@ -98,10 +100,10 @@ pub(super) fn delete(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let x = arg(args, 1);
     match arg(args, 0) {
         Value::List(l) => {
-            remove_first(&mut l.borrow_mut(), x);
+            with_items(l, |items| remove_first(items, x));
         }
         Value::Map(m) => {
-            m.borrow_mut().shift_remove(x);
+            with_entries(m, |e| e.shift_remove(x));
         }
         other => return not_collection("delete", other),
     }
@@ -121,16 +123,18 @@ pub(super) fn delete_all(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     };
     match arg(args, 0) {
         Value::List(l) => {
-            let mut items = l.borrow_mut();
-            for x in &gone {
-                remove_first(&mut items, x);
-            }
+            with_items(l, |items| {
+                for x in &gone {
+                    remove_first(items, x);
+                }
+            });
         }
         Value::Map(m) => {
-            let mut map = m.borrow_mut();
-            for k in &gone {
-                map.shift_remove(k);
-            }
+            with_entries(m, |e| {
+                for k in &gone {
+                    e.shift_remove(k);
+                }
+            });
         }
         other => return not_collection("deleteAll", other),
     }
@@ -175,7 +179,7 @@ pub(super) fn insert(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
                     }
                 }
             }
-            merge(ctx, &mut m.borrow_mut(), pairs)?;
+            with_entries(m, |e| merge(ctx, e, pairs))?;
         }
         other => return not_collection("insert", other),
     }

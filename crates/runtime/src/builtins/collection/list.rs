@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use rustc_hash::FxHashSet;
 
-use super::{arg, index_arg, recv_list};
+use super::{arg, index_arg, recv_list, with_items};
 use crate::builtins::convert::parse_number;
 use crate::ctx::Ctx;
 use crate::error::{fail, Result};
@@ -39,7 +39,7 @@ pub(super) fn remove_all(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     // Hashing a list or map hashes its content; nothing mutates them while in the set.
     #[allow(clippy::mutable_key_type)]
     let gone: FxHashSet<Value> = items.into_iter().collect();
-    list.borrow_mut().retain(|v| !gone.contains(v));
+    with_items(list, |items| items.retain(|v| !gone.contains(v)));
     Ok(Value::Null)
 }
 
@@ -78,7 +78,7 @@ pub(super) fn position(pos: Option<usize>) -> Value {
 /// <https://www.zoho.com/deluge/help/functions/list/removeelement.html>
 pub(super) fn remove_element(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let list = recv_list(args, "removeElement")?;
-    remove_first(&mut list.borrow_mut(), arg(args, 1));
+    with_items(list, |items| remove_first(items, arg(args, 1)));
     Ok(Value::Null)
 }
 

@@ -1,7 +1,7 @@
 //! Key-value collections (Deluge KEY-VALUE / Map). Keys are matched
 //! type-strictly and case-sensitively; order is insertion order.
 
-use super::{arg, recv_map};
+use super::{arg, recv_map, with_entries};
 use crate::ctx::Ctx;
 use crate::error::{fail, Result};
 use crate::value::MapData;
@@ -14,7 +14,7 @@ pub(super) fn put(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let (k, v) = (arg(args, 1).clone(), arg(args, 2).clone());
     let len = map.borrow().len();
     ctx.check_collection_len(len.saturating_add(1))?;
-    map.borrow_mut().insert(k, v);
+    with_entries(map, |e| e.insert(k, v));
     Ok(Value::Null)
 }
 
@@ -26,7 +26,7 @@ pub(super) fn put_all(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     match arg(args, 1) {
         Value::Map(other) => {
             let pairs = other.borrow().clone();
-            merge(ctx, &mut map.borrow_mut(), pairs)?;
+            with_entries(map, |e| merge(ctx, e, pairs))?;
             Ok(Value::Null)
         }
         other => {
@@ -69,10 +69,11 @@ pub(super) fn delete_keys(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
             other => keys.push(other.clone()),
         }
     }
-    let mut map = map.borrow_mut();
-    for k in &keys {
-        map.shift_remove(k);
-    }
+    with_entries(map, |e| {
+        for k in &keys {
+            e.shift_remove(k);
+        }
+    });
     Ok(Value::Null)
 }
 
@@ -91,11 +92,9 @@ pub(super) fn sort_key(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     if !super::list::sort_values(&mut keys, ascending) {
         return Ok(Value::Null);
     }
-    let mut m = map.borrow_mut();
-    let sorted: MapData =
-        keys.into_iter().filter_map(|k| m.get(&k).cloned().map(|v| (k, v))).collect();
-    *m = sorted;
-    drop(m);
+    with_entries(map, |m| {
+        *m = keys.into_iter().filter_map(|k| m.get(&k).cloned().map(|v| (k, v))).collect();
+    });
     Ok(arg(args, 0).clone())
 }
 
