@@ -159,6 +159,56 @@ impl Registry {
         self.exchange(link, params, "the code exchange failed").await
     }
 
+    /// Asks the provider to revoke the stored grant (refresh token, else access token) at the
+    /// service's `revoke_url`, then forgets the credentials like [`Registry::deauthorize`].
+    /// Returns `false` when the service has no revocation endpoint or nothing is stored
+    /// (credentials are forgotten anyway). Zoho takes the token as a query parameter; other
+    /// services get an RFC 7009 form body.
+    pub async fn revoke(&self, link: &str) -> Result<bool, ConnectionError> {
+        let (conn, service) = self.oauth_parts(link)?;
+        let rec = self.secrets_of(link);
+        let token = rec.refresh_token.as_ref().or(rec.access_token.as_ref());
+        let (Some(template), Some(token)) =
+            (service.oauth2.as_ref().and_then(|o| o.revoke_url.as_ref()), token)
+        else {
+            self.deauthorize(link)?;
+            return Ok(false);
+        };
+        let mut url = Url::parse(&self.endpoint(&expand(template, service, &conn)?))
+            .map_err(|e| ConnectionError::Invalid(format!("bad revoke URL: {e}")))?;
+        let mut form = Vec::new();
+        if service.zoho {
+            url.query_pairs_mut().append_pair("token", token.expose_secret());
+        } else {
+            form.push(("token", token.expose_secret().to_string()));
+            let hint = if rec.refresh_token.is_some() { "refresh_token" } else { "access_token" };
+            form.push(("token_type_hint", hint.to_string()));
+            form.push(("client_id", conn.client_id.clone().unwrap_or_default()));
+            if let Some(secret) = &rec.client_secret {
+                form.push(("client_secret", secret.expose_secret().to_string()));
+            }
+        }
+        let body =
+            url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&form).finish();
+        let resp = self
+            .http
+            .post(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .map_err(ConnectionError::http)?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(ConnectionError::Token {
+                link: link.into(),
+                message: format!("revocation refused (HTTP {}); credentials kept", status.as_u16()),
+            });
+        }
+        self.deauthorize(link)?;
+        Ok(true)
+    }
+
     /// Runs the client-credentials grant for `link` and stores the token.
     pub async fn authorize_client_credentials(
         &self,

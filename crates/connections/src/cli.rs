@@ -55,6 +55,9 @@ pub enum ConnectionsCommand {
     Logout {
         /// Link name.
         link: String,
+        /// First ask the provider to revoke the grant (OAuth services with a revoke URL).
+        #[arg(long)]
+        revoke: bool,
     },
     /// Delete a connection and its secrets.
     Remove {
@@ -221,7 +224,14 @@ async fn exec(cmd: ConnectionsCommand, ctx: &mut CliContext<'_>) -> Result<(), C
             let when = conn.token_expires_at.map_or("no expiry".into(), crate::model::format_time);
             writeln!(ctx.stdout, "refreshed {link}; the token expires {when}").map_err(out_err)
         }
-        ConnectionsCommand::Logout { link } => {
+        ConnectionsCommand::Logout { link, revoke } => {
+            if revoke && !reg.revoke(&link).await? {
+                writeln!(
+                    ctx.stdout,
+                    "nothing was revoked at the provider (no revocation endpoint or no token)"
+                )
+                .map_err(out_err)?;
+            }
             reg.deauthorize(&link)?;
             writeln!(ctx.stdout, "forgot the credentials of {link}; run `dg connections authorize {link}` to use it again").map_err(out_err)
         }

@@ -280,4 +280,10 @@ async fn self_client_code_exchange() {
     assert!(err.to_string().contains("invalid_code"), "{err}");
     let conn = reg.exchange_code("c", SecretString::from("console-code"), None).await.unwrap();
     assert_eq!(conn.state, AuthState::Authorized);
+
+    // Revocation sends the refresh token (RFC 7009 form) and forgets the credentials.
+    assert!(reg.revoke("c").await.unwrap());
+    assert_eq!(*fake.state.revoked.lock().unwrap(), ["rt-1"]);
+    assert_eq!(reg.connection("c").unwrap().state, AuthState::NotAuthorized);
+    assert!(!reg.revoke("c").await.unwrap(), "nothing left to revoke");
 }

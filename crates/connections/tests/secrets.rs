@@ -121,6 +121,12 @@ fn canaries_never_appear_in_cli_output() {
         "connections.toml",
         &std::fs::read_to_string(root.join("connections.toml")).unwrap(),
     );
+    let (code, out, err) = cli(&root, &["logout", "oa", "--revoke"], "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert_clean("logout --revoke", &format!("{out}{err}"));
+    assert_eq!(*fake.state.revoked.lock().unwrap(), [CANARY_RT]);
+    let secrets = std::fs::read_to_string(root.join("connection-secrets.toml")).unwrap();
+    assert!(!secrets.contains(CANARY_RT) && secrets.contains(CLIENT_SECRET), "{secrets}");
 }
 
 #[tokio::test]

@@ -46,6 +46,8 @@ pub struct FakeState {
     pub token_extra: Mutex<serde_json::Map<String, serde_json::Value>>,
     /// Where `/redirect` sends the client.
     pub redirect_target: Mutex<String>,
+    /// Tokens received by `/revoke` (form body or query).
+    pub revoked: Mutex<Vec<String>>,
     /// The API answers 401 to an Authorization header containing this token.
     pub rejected_token: Mutex<Option<String>>,
     next: AtomicUsize,
@@ -71,6 +73,7 @@ impl Fake {
             token_extra: Mutex::new(serde_json::Map::new()),
             redirect_target: Mutex::new(String::new()),
             rejected_token: Mutex::new(None),
+            revoked: Mutex::new(Vec::new()),
             next: AtomicUsize::new(1),
         });
         let app = Router::new()
@@ -79,6 +82,7 @@ impl Fake {
             .route("/oauth/v2/auth", get(authorize))
             .route("/oauth/v2/token", post(token))
             .route("/redirect", get(redirect))
+            .route("/revoke", post(revoke))
             .fallback(api)
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -95,7 +99,7 @@ impl Fake {
         format!(
             "name = \"{name}\"\nauth = \"oauth2\"\nbase_url = \"{b}/api\"\nscopes = [\"read\", \"write\"]\n\
              default_scopes = [\"read\"]\n\n[oauth2]\ngrant = \"{grant}\"\nauthorization_url = \"{b}/authorize\"\n\
-             token_url = \"{b}/token\"\nclient_auth = \"{client_auth}\"\n"
+             token_url = \"{b}/token\"\nrevoke_url = \"{b}/revoke\"\nclient_auth = \"{client_auth}\"\n"
         )
     }
 
@@ -207,6 +211,20 @@ async fn token(
             )
         }
         _ => json(StatusCode::BAD_REQUEST, serde_json::json!({"error": "unsupported_grant_type"})),
+    }
+}
+
+async fn revoke(
+    State(st): State<Arc<FakeState>>,
+    Query(q): Query<HashMap<String, String>>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    match form.get("token").or(q.get("token")) {
+        Some(t) => {
+            st.revoked.lock().unwrap().push(t.clone());
+            (StatusCode::OK, "").into_response()
+        }
+        None => (StatusCode::BAD_REQUEST, "").into_response(),
     }
 }
 
