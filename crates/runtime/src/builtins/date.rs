@@ -147,6 +147,7 @@ fn arg_dt(ctx: &Ctx<'_>, args: &[Value], i: usize, name: &str) -> Result<NaiveDa
             Some(Value::Date(d) | Value::DateTime(d)) => Ok(d),
             _ => fail(format!("{name}: '{s}' is not a valid date")),
         },
+        Some(Value::Time(_)) => fail(format!("{name}: a TIME value has no date part")),
         Some(Value::Null) => fail(format!("{name}: the date argument is null")),
         Some(v) => fail(format!("{name}: expected a date, got {}", v.ty().name())),
         None => fail(format!("{name}: a date argument is missing")),
@@ -1391,6 +1392,76 @@ mod tests {
         assert_eq!(f(&mut ctx, t("03-Feb-2020"), "qq", None), Ok("null".into()));
         assert!(f(&mut ctx, t("garbage"), "yyyy", None).is_err_and(|m| m.contains("garbage")));
         assert!(f(&mut ctx, Value::Bool(true), "yyyy", None).is_err());
+    }
+
+    /// Error cases shared by every row: too many arguments, and a TIME where a
+    /// date is needed.
+    #[test]
+    fn every_row_rejects_bad_calls() {
+        let time_ok = [
+            "addday",
+            "addweek",
+            "addmonth",
+            "addyear",
+            "addhour",
+            "addminutes",
+            "addseconds",
+            "subday",
+            "subweek",
+            "submonth",
+            "subyear",
+            "subhour",
+            "subminutes",
+            "subseconds",
+            "gethour",
+            "hour",
+            "getminutes",
+            "minute",
+            "getseconds",
+            "second",
+            "hoursbetween",
+            "timebetween",
+            "todatetime",
+            "totime",
+            "todatetimestring",
+            "tostring",
+            "totext",
+            "text",
+        ];
+        for row in TABLE {
+            let mut args = vec![d("15-Mar-2019"); usize::from(row.max) + 2];
+            if row.recv == super::super::Recv::Number {
+                args[0] = n(0);
+            } else if row.recv == super::super::Recv::Text {
+                args[0] = t("15-Mar-2019");
+            }
+            let e = run(row.name, &args).expect_err(row.name);
+            assert_eq!(
+                e.message(),
+                format!("No. of arguments mismatches for the function {}", row.name)
+            );
+            if row.recv != super::super::Recv::Date || time_ok.contains(&row.name) {
+                continue;
+            }
+            let mut args = vec![d("10:00:00")];
+            if row.min > 0 {
+                args.push(if row.name.contains("week") && row.name != "getweekofyear" {
+                    t("Monday")
+                } else {
+                    d("15-Mar-2019")
+                });
+                if row.name.contains("business") || row.name == "workday" || row.name == "edate" {
+                    args[1] = n(1);
+                }
+            }
+            let e = run(row.name, &args).expect_err(row.name);
+            assert!(
+                e.message().contains("TIME value has no date part"),
+                "{}: {}",
+                row.name,
+                e.message()
+            );
+        }
     }
 
     /// Every row with odd and extreme arguments: errors are fine, panics are not.
