@@ -109,6 +109,12 @@ impl Registry {
                 )));
             }
         }
+        if let Some(missing) = service.config_fields.iter().find(|f| !new.config.contains_key(*f)) {
+            return Err(ConnectionError::Invalid(format!(
+                "service \"{}\" needs --config {missing}=VALUE",
+                service.name
+            )));
+        }
         let mut conn = Connection::new(&new.link, &service.name);
         conn.scopes =
             if new.scopes.is_empty() { service.default_scopes.clone() } else { new.scopes };

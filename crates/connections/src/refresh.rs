@@ -295,6 +295,7 @@ fn is_fresh(rec: &SecretRecord, service: &Service) -> bool {
         .as_ref()
         .and_then(|o| o.refresh_margin_secs)
         .map_or(DEFAULT_MARGIN, |m| i64::try_from(m).unwrap_or(i64::MAX));
-    let lifetime = rec.obtained_at.map_or(margin * 2, |o| expires_at.saturating_sub(o));
+    let lifetime =
+        rec.obtained_at.map_or(margin.saturating_mul(2), |o| expires_at.saturating_sub(o));
     expires_at.saturating_sub(margin.min(lifetime / 2)) > now()
 }

@@ -132,6 +132,8 @@ fn cli_exit_codes_and_messages() {
         &["add", "books", "--service", "zoho_books", "--client-id", "c", "--dc", "mars"],
         &["add", "s", "--service", "sendgrid", "--dc", "eu"],
         &["add", "s", "--service", "sendgrid", "--config", "novalue"],
+        &["add", "s", "--service", "shopify", "--client-id", "c"],
+        &["add", "s", "--service", "shopify", "--client-id", "c", "--config", "shop=a/b"],
     ] {
         let (code, out) = cli(root, args, "");
         assert_eq!(code, 2, "{args:?}: {out}");
