@@ -53,8 +53,8 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("iseven", Number, 0, 0, is_even),
     b!("isodd", Number, 0, 0, is_odd),
     b!("text", Number, 1, 1, text),
-    b!("tostring", Number, 0, 1, to_string),
-    b!("totext", Number, 0, 1, to_string),
+    b!("tostring", Number, 0, 2, to_string),
+    b!("totext", Number, 0, 2, to_string),
     b!("randomnumber", None, 2, 2, random_number),
 ];
 
@@ -538,11 +538,28 @@ fn text(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 }
 
 /// `n.toString([pattern])` / `n.toText([pattern])`: without a pattern the
-/// number as `info` prints it; with one, formatted like `text(pattern)`.
-/// <https://www.zoho.com/deluge/help/functions/common/to-text.html>
+/// number as `info` prints it; with a number pattern (one with `0` or `#`),
+/// formatted like `text(pattern)`; with a date pattern (`"yyyy-MM-dd"`), a
+/// Number is read as epoch milliseconds and formatted as a date-time in the
+/// optional time zone (the reference: numbers are accepted outside Creator).
+/// <https://www.zoho.com/deluge/help/functions/common/to-text.html>,
+/// <https://www.zoho.com/deluge/help/functions/common/tostring.html>
 fn to_string(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let v = num_arg(args, 0, "toString")?;
     if args.len() < 2 {
-        return Ok(Value::text(num_arg(args, 0, "toString")?.to_display()));
+        return Ok(Value::text(v.to_display()));
+    }
+    if let Some(Value::Text(p)) = args.get(1) {
+        if !decimal_format::is_number_pattern(p) && matches!(v, Value::Int(_)) {
+            if let Some(cands) = super::lookup("todatetimestring") {
+                let mut args = args.to_vec();
+                args[0] = v;
+                return super::call(ctx, "toString", cands, &args);
+            }
+        }
+    }
+    if args.len() > 2 {
+        return fail("toString: a time zone applies to date patterns only");
     }
     text(ctx, args)
 }
@@ -756,6 +773,10 @@ mod tests {
         assert_eq!(ok("toText", &[Int(1234567), Value::text("#,##0.00")]), "1,234,567.00");
         assert_eq!(ok("toString", &[Dec(0.5), Value::text("0%")]), "50%");
         assert!(matches!(run("toString", &[Int(5)]), Ok(Value::Text(_))));
+        assert!(err("toString", &[Dec(1.5), Value::text("0"), Value::text("GMT")])
+            .contains("time zone"));
+        assert!(err("toString", &[Dec(1.5), Value::text("yyyy")]).contains("no digit"));
+        assert!(err("toString", &[Int(1), Value::Null]).contains("null"));
     }
 
     #[test]

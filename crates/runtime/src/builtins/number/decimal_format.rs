@@ -206,6 +206,20 @@ fn parse_sub(chars: &[char], pos: &mut usize, pattern: &str) -> Result<(Sub, boo
     Ok((sub, more))
 }
 
+/// True when the pattern has a digit character (`0` or `#`) outside quotes,
+/// i.e. it is a number pattern rather than a date pattern.
+pub(crate) fn is_number_pattern(pattern: &str) -> bool {
+    let mut quoted = false;
+    for c in pattern.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '0' | '#' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Parses a DecimalFormat pattern.
 pub(crate) fn parse(pattern: &str) -> Result<Format> {
     let chars: Vec<char> = pattern.chars().collect();
@@ -395,6 +409,15 @@ mod tests {
         assert_eq!(fmt(Value::Dec(-3.5), "$#,##0.00"), "-$3.50");
         assert_eq!(fmt(Value::Int(7), "USD 0"), "USD 7");
         assert_eq!(fmt(Value::Int(7), "\u{a4}0"), "$7");
+    }
+
+    #[test]
+    fn number_or_date_pattern() {
+        assert!(is_number_pattern("#,##0.00"));
+        assert!(is_number_pattern("'x'0"));
+        assert!(!is_number_pattern("yyyy-MM-dd"));
+        assert!(!is_number_pattern("'#'yyyy"));
+        assert!(!is_number_pattern(""));
     }
 
     #[test]
