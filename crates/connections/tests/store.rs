@@ -187,3 +187,24 @@ fn cli_exit_codes_and_messages() {
     let (code, out) = cli(root, &["service", "remove", "zoho_books"], "");
     assert_eq!(code, 2, "{out}");
 }
+
+#[test]
+fn the_default_root_is_dg_home_else_the_config_dir() {
+    let helper = env!("CARGO_BIN_EXE_dg_connections_helper");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |envs: &[(&str, &std::ffi::OsStr)]| {
+        let mut cmd = Command::new(helper);
+        cmd.arg("default-root").env_remove("DG_HOME").env_remove("XDG_CONFIG_HOME");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap().trim().to_string()
+    };
+    let home = dir.path().join("dg-home");
+    assert_eq!(run(&[("DG_HOME", home.as_os_str())]), home.display().to_string());
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        run(&[("HOME", dir.path().as_os_str())]),
+        dir.path().join(".config").join("dg").display().to_string()
+    );
+}

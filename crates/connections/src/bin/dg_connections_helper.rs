@@ -3,6 +3,7 @@
 //! * `dg_connections_helper apply ROOT LINK URL` — opens the store, applies the connection to
 //!   a GET of URL (refreshing if needed), prints `ok` or the error, exits 0/1.
 //! * `dg_connections_helper write-loop ROOT` — rewrites the store forever (to be killed).
+//! * `dg_connections_helper default-root` — prints `Registry::default_root()` (DG_HOME tests).
 
 use std::path::Path;
 
@@ -13,6 +14,16 @@ fn main() {
     let code = match args.get(1).map(String::as_str) {
         Some("apply") if args.len() == 5 => apply(&args[2], &args[3], &args[4]),
         Some("write-loop") if args.len() == 3 => write_loop(&args[2]),
+        Some("default-root") => match Registry::default_root() {
+            Ok(root) => {
+                println!("{}", root.display());
+                0
+            }
+            Err(e) => {
+                println!("error: {e}");
+                1
+            }
+        },
         _ => {
             eprintln!("usage: dg_connections_helper apply ROOT LINK URL | write-loop ROOT");
             2
