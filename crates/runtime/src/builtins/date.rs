@@ -46,9 +46,11 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("days360", Date, 1, 1, days_between),
     b!("hoursbetween", Date, 1, 1, hours_between),
     b!("totalmonths", Date, 1, 1, total_months),
+    b!("totalmonth", Date, 1, 1, total_months),
     b!("monthsbetween", Date, 1, 1, months_between_30),
     b!("monthsdiff", Date, 1, 1, total_months),
     b!("totalyears", Date, 1, 1, total_years),
+    b!("totalyear", Date, 1, 1, total_years),
     b!("yearsdiff", Date, 1, 1, total_years),
     b!("yearsbetween", Date, 1, 1, years_between),
     b!("yearfraction", Date, 1, 1, year_fraction),
@@ -458,7 +460,9 @@ fn months_between(a: NaiveDateTime, b: NaiveDateTime) -> i64 {
     m
 }
 
-/// `a.totalMonths(b)` / `monthsDiff` — completed calendar months from a to b.
+/// `a.totalMonths(b)` / `totalMonth` / `monthsDiff` — completed calendar months
+/// from a to b (Zoho's function list spells it `totalMonth`, its examples
+/// `totalMonths`).
 /// <https://www.zoho.com/deluge/help/functions/datetime/totalmonth.html>,
 /// <https://www.zoho.com/deluge/help/functions/datetime/monthsdiff.html>
 fn total_months(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
@@ -476,7 +480,7 @@ fn months_between_30(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Int((b - a).num_days() / 30))
 }
 
-/// `a.totalYears(b)` / `yearsDiff` — completed calendar years from a to b.
+/// `a.totalYears(b)` / `totalYear` / `yearsDiff` — completed calendar years from a to b.
 /// <https://www.zoho.com/deluge/help/functions/datetime/totalyear.html>
 fn total_years(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let a = recv_dt(args, "totalYears")?;
@@ -1187,6 +1191,8 @@ mod tests {
         assert_eq!(ok("totalMonths", &[d("15-Mar-2021"), d("16-Jan-2020")]), "-13");
         assert_eq!(ok("totalYears", &[d("15-Jan-2000"), d("14-Jan-2020")]), "19");
         assert_eq!(ok("yearsDiff", &[d("15-Jan-2000"), d("15-Jan-2020")]), "20");
+        assert_eq!(ok("totalYear", &[d("15-Jan-2000"), d("15-Jan-2020 00:00:00")]), "20");
+        assert_eq!(ok("totalMonth", &[d("15-Jan-2000"), t("14-Jan-2001")]), "11");
         assert_eq!(ok("yearsBetween", &[d("1-Jan-2020"), d("31-Dec-2020")]), "1");
         assert_eq!(ok("yearsBetween", &[d("1-Jan-2019"), d("31-Dec-2019")]), "0");
         assert_eq!(ok("days360", &[d("31-Dec-1989"), d("01-Jan-1990")]), "1");
