@@ -290,6 +290,11 @@ impl<'a> FnCompiler<'a> {
             }
             A::Binary(op, l, r) => {
                 let (l, r) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
+                if let (ExprKind::Local(slot), ExprKind::Const(Value::Int(n))) = (&l.kind, &r.kind) {
+                    if !matches!(op, BinOp::And | BinOp::Or) {
+                        return Expr { kind: ExprKind::LocalInt(*op, *slot, *n), span };
+                    }
+                }
                 match op {
                     BinOp::And => ExprKind::And(l, r),
                     BinOp::Or => ExprKind::Or(l, r),

@@ -5,6 +5,7 @@ mod task;
 
 use dg_syntax::{LineIndex, Span};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::builtins;
 use crate::ctx::Ctx;
@@ -229,9 +230,10 @@ impl<'p, 'h> Machine<'p, 'h> {
         }
     }
 
-    fn iteration_items(&mut self, iter: &Expr, frame: &mut [Value]) -> Result<Vec<Value>> {
+    /// The elements a `for each` walks: a snapshot taken when the loop starts.
+    fn iteration_items(&mut self, iter: &Expr, frame: &mut [Value]) -> Result<SmallVec<[Value; 8]>> {
         match self.eval(iter, frame)? {
-            Value::List(l) => Ok(l.borrow().clone()),
+            Value::List(l) => Ok(l.borrow().iter().cloned().collect()),
             Value::Map(m) => Ok(m.borrow().keys().cloned().collect()),
             Value::Text(s) => Ok(s.split(',').map(Value::text).collect()),
             other => Err(RuntimeError::new(format!(
@@ -337,8 +339,18 @@ impl<'p, 'h> Machine<'p, 'h> {
             ExprKind::Binary(op, l, r) => {
                 let l = self.eval(l, frame)?;
                 let r = self.eval(r, frame)?;
+                if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
+                    return ops::int_op(*op, *a, *b);
+                }
                 self.binary(*op, l, r)
             }
+            ExprKind::LocalInt(op, slot, n) => match &frame[*slot as usize] {
+                Value::Int(a) => ops::int_op(*op, *a, *n),
+                other => {
+                    let l = other.clone();
+                    self.binary(*op, l, Value::Int(*n))
+                }
+            },
             ExprKind::And(l, r) => {
                 Ok(Value::Bool(self.condition(l, frame)? && self.condition(r, frame)?))
             }

@@ -23,6 +23,9 @@ pub(crate) enum ExprKind {
     Neg(Box<Expr>),
     Not(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `local op 123`: the most common arithmetic and comparison shape, without
+    /// evaluating two sub-expressions.
+    LocalInt(BinOp, u32, i64),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Builtin { name: Box<str>, cands: &'static Candidates, args: Vec<Expr> },

@@ -67,7 +67,8 @@ impl Machine<'_, '_> {
     }
 }
 
-fn int_op(op: BinOp, a: i64, b: i64) -> Result<Value> {
+#[inline]
+pub(crate) fn int_op(op: BinOp, a: i64, b: i64) -> Result<Value> {
     Ok(match op {
         BinOp::Add => Value::Int(a.checked_add(b).ok_or_else(overflow)?),
         BinOp::Sub => Value::Int(a.checked_sub(b).ok_or_else(overflow)?),
