@@ -30,6 +30,7 @@
 
 mod apply;
 mod authorize;
+mod blocking;
 mod catalog;
 pub mod cli;
 mod error;
@@ -44,6 +45,7 @@ mod request;
 mod store;
 
 pub use authorize::PendingAuthorization;
+pub use blocking::HttpReply;
 pub use catalog::Catalog;
 pub use error::ConnectionError;
 pub use loopback::LoopbackListener;

@@ -59,6 +59,8 @@ pub struct Registry {
     pub(crate) flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Last failed refresh per link (for the cool-down), in this process.
     pub(crate) failures: Mutex<HashMap<String, (std::time::Instant, String)>>,
+    /// Runtime of the blocking API, created on first use.
+    pub(crate) blocking_rt: std::sync::OnceLock<tokio::runtime::Runtime>,
     pub(crate) http: reqwest::Client,
     pub(crate) overrides: Vec<(String, String)>,
 }
@@ -97,6 +99,7 @@ impl Registry {
             state: Mutex::new(State::default()),
             flights: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            blocking_rt: std::sync::OnceLock::new(),
             http: default_http(),
             overrides: Vec::new(),
         };
@@ -129,6 +132,7 @@ impl Registry {
             state: Mutex::new(State::default()),
             flights: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            blocking_rt: std::sync::OnceLock::new(),
             http: default_http(),
             overrides: Vec::new(),
         }

@@ -287,3 +287,40 @@ async fn self_client_code_exchange() {
     assert_eq!(reg.connection("c").unwrap().state, AuthState::NotAuthorized);
     assert!(!reg.revoke("c").await.unwrap(), "nothing left to revoke");
 }
+
+#[test]
+fn blocking_api_for_synchronous_hosts() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(Fake::start());
+    let mut reg = Registry::in_memory();
+    reg.add_service_toml(
+        &format!("name = \"plain\"\nauth = \"basic\"\nbase_url = \"{}\"\n", fake.base),
+        Path::new("p.toml"),
+    )
+    .unwrap();
+    reg.add_connection(NewConnection {
+        link: "b".into(),
+        service: "plain".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    reg.set_basic("b", SecretString::from("user"), SecretString::from("pass")).unwrap();
+    let reply = reg
+        .send_blocking(Some("b"), OutgoingRequest::get(&format!("{}/api/sync", fake.base)).unwrap())
+        .unwrap();
+    assert_eq!((reply.status, reply.body.as_slice()), (200, &b"ok"[..]));
+    assert_eq!(fake.hits().last().unwrap().1.as_deref(), Some("Basic dXNlcjpwYXNz"));
+    let req = reg
+        .apply_blocking("b", OutgoingRequest::get(&format!("{}/x", fake.base)).unwrap())
+        .unwrap();
+    assert!(req.has_credential());
+    // From async code the blocking API refuses instead of panicking, and dropping the registry
+    // there is fine.
+    rt.block_on(async move {
+        let err = reg
+            .apply_blocking("b", OutgoingRequest::get("http://127.0.0.1:9/").unwrap())
+            .unwrap_err();
+        assert!(err.to_string().contains("async"), "{err}");
+        drop(reg);
+    });
+}
