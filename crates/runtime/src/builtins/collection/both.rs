@@ -2,7 +2,7 @@
 //! Map (key-value).
 //! Reference: <https://www.zoho.com/deluge/help/functions/collection.html>
 
-use super::list::{position, range_args, remove_first, unique};
+use super::list::{find, position, range_args, remove_first, rfind, unique};
 use super::map::merge;
 use super::{arg, check_index, index_arg, with_entries, with_items};
 use crate::ctx::Ctx;
@@ -57,7 +57,7 @@ pub(super) fn size(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 pub(super) fn contains(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let x = arg(args, 1);
     let found = match arg(args, 0) {
-        Value::List(l) => l.borrow().iter().any(|v| v == x),
+        Value::List(l) => find(&l.borrow(), x).is_some(),
         Value::Map(m) => m.borrow().contains_key(x),
         other => return not_collection("contains", other),
     };
@@ -269,11 +269,7 @@ fn find_key(args: &[Value], last: bool, name: &str) -> Result<Value> {
     match arg(args, 0) {
         Value::List(l) => {
             let items = l.borrow();
-            let pos = if last {
-                items.iter().rposition(|v| v == x)
-            } else {
-                items.iter().position(|v| v == x)
-            };
+            let pos = if last { rfind(&items, x) } else { find(&items, x) };
             Ok(position(pos))
         }
         Value::Map(m) => {

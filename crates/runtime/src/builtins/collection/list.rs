@@ -56,7 +56,7 @@ fn other_items(v: &Value, name: &str) -> Result<Vec<Value>> {
 pub(super) fn index_of(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let list = recv_list(args, "indexOf")?;
     let x = arg(args, 1);
-    let pos = list.borrow().iter().position(|v| v == x);
+    let pos = find(&list.borrow(), x);
     Ok(position(pos))
 }
 
@@ -65,8 +65,31 @@ pub(super) fn index_of(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 pub(super) fn last_index_of(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let list = recv_list(args, "lastIndexOf")?;
     let x = arg(args, 1);
-    let pos = list.borrow().iter().rposition(|v| v == x);
+    let pos = rfind(&list.borrow(), x);
     Ok(position(pos))
+}
+
+/// Index of the first element equal (type-strict) to `x`. Numbers and text,
+/// the common needles, get a tight loop without the generic comparison.
+pub(super) fn find(items: &[Value], x: &Value) -> Option<usize> {
+    match x {
+        Value::Int(n) => items.iter().position(|v| matches!(v, Value::Int(m) if m == n)),
+        Value::Text(t) => {
+            items.iter().position(|v| matches!(v, Value::Text(s) if s.as_str() == t.as_str()))
+        }
+        _ => items.iter().position(|v| v == x),
+    }
+}
+
+/// Index of the last element equal (type-strict) to `x`.
+pub(super) fn rfind(items: &[Value], x: &Value) -> Option<usize> {
+    match x {
+        Value::Int(n) => items.iter().rposition(|v| matches!(v, Value::Int(m) if m == n)),
+        Value::Text(t) => {
+            items.iter().rposition(|v| matches!(v, Value::Text(s) if s.as_str() == t.as_str()))
+        }
+        _ => items.iter().rposition(|v| v == x),
+    }
 }
 
 /// A position as a Number, -1 for none.
@@ -84,7 +107,7 @@ pub(super) fn remove_element(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 
 /// Removes the first element equal to `x`; returns it.
 pub(super) fn remove_first(items: &mut Vec<Value>, x: &Value) -> Option<Value> {
-    let pos = items.iter().position(|v| v == x)?;
+    let pos = find(items, x)?;
     Some(items.remove(pos))
 }
 
@@ -424,6 +447,7 @@ mod tests {
         let l = j(r#"["Creator","CRM",1,"1","CRM"]"#);
         assert_eq!(show("indexOf", &[l.clone(), t("Creator")]), "0");
         assert_eq!(show("indexOf", &[l.clone(), t("1")]), "3");
+        assert_eq!(show("indexOf", &[l.clone(), Value::Int(1)]), "2");
         assert_eq!(show("indexOf", &[l.clone(), Value::Dec(1.0)]), "-1");
         assert_eq!(show("lastIndexOf", &[l.clone(), t("CRM")]), "4");
         assert_eq!(show("lastIndexOf", &[l, t("Mail")]), "-1");
