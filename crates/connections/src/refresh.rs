@@ -211,6 +211,7 @@ impl Registry {
     ) -> Result<SecretRecord, ConnectionError> {
         let captures =
             service.oauth2.as_ref().map(|o| o.capture_from_token.clone()).unwrap_or_default();
+        lock(&self.failures).remove(link);
         self.mutate(|st| {
             let conn = st
                 .conns
