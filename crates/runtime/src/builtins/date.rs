@@ -81,6 +81,7 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("edate", Date, 1, 1, edate),
     // epoch, conversion, formatting
     b!("unixepoch", Date, 0, 1, unix_epoch),
+    b!("unixepoch", Text, 0, 1, unix_epoch),
     b!("todate", Date, 0, 2, to_date),
     b!("todate", Text, 0, 2, to_date),
     b!("todate", Number, 0, 2, to_date),
@@ -678,9 +679,18 @@ fn edate(_ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 /// `d.unixEpoch([zone])` — milliseconds since 1970-01-01 00:00 UTC, reading d
 /// as a wall-clock time in `zone` (default: the script's zone; an unknown zone
 /// silently means GMT). <https://www.zoho.com/deluge/help/functions/datetime/unix-epoch.html>
+///
+/// A text that is not a date is returned unchanged, as the page documents
+/// ("it will simply return the given value in text format").
 fn unix_epoch(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let name = "unixEpoch";
-    let d = recv_dt(args, name)?;
+    let d = match args.first() {
+        Some(Value::Text(s)) => match parse::parse_literal(s, &script_zone(ctx)) {
+            Some(Value::Date(d) | Value::DateTime(d)) => d,
+            _ => return Ok(Value::Text(s.clone())),
+        },
+        _ => recv_dt(args, name)?,
+    };
     let zone = arg_zone(ctx, args, 1)?;
     let utc = zone.utc_of(&d).map_or_else(|| out_of_range(name), Ok)?;
     Ok(Value::Int(utc.and_utc().timestamp_millis()))
@@ -1271,6 +1281,12 @@ mod tests {
     #[test]
     fn epochs() {
         assert_eq!(ok("unixEpoch", &[d("01-Jan-1970")]), "0");
+        // the page's own examples
+        assert_eq!(
+            ok("unixEpoch", &[t("03-Feb-2020 03:48:12"), t("Asia/Calcutta")]),
+            "1580681892000"
+        );
+        assert_eq!(ok("unixEpoch", &[t("not a date")]), "not a date");
         assert_eq!(
             ok("unixEpoch", &[d("03-Feb-2020 03:48:12"), t("Nowhere/Special")]),
             "1580701692000"
