@@ -107,7 +107,7 @@ pub(crate) fn parse_literal(s: &str, zone: &Zone) -> Option<Value> {
         return parse_time_part(time_part).map(Value::Time);
     }
     let (time_text, offset) = split_offset(time_part);
-    let time = parse_time_part(time_text)?;
+    let time = parse_time_of_date(time_text)?;
     let date = parse_date_part(date_part)?;
     let mut dt = date.and_time(time);
     if let Some(off) = offset {
@@ -133,6 +133,17 @@ fn split_offset(t: &str) -> (&str, Option<i32>) {
 
 /// `HH:mm`, `HH:mm:ss`, `HH:mm:ss.SSS`, each optionally followed by AM/PM.
 pub(crate) fn parse_time_part(t: &str) -> Option<NaiveTime> {
+    parse_clock(t, false)
+}
+
+/// `parse_time_part`, with the out-of-range rule Zoho documents for the time
+/// of a date-time: an hour of 24 or more resets the time to 00:00:00, minutes
+/// of 60 or more reset mm:ss to 00:00, seconds of 60 or more reset ss to 00.
+fn parse_time_of_date(t: &str) -> Option<NaiveTime> {
+    parse_clock(t, true)
+}
+
+fn parse_clock(t: &str, reset_out_of_range: bool) -> Option<NaiveTime> {
     let t = t.trim();
     let bytes = t.as_bytes();
     let (body, pm) = if bytes.len() >= 2 && bytes[bytes.len() - 1].eq_ignore_ascii_case(&b'm') {
@@ -169,6 +180,17 @@ pub(crate) fn parse_time_part(t: &str) -> Option<NaiveTime> {
         Some(_) if h == 0 || h > 12 => return None,
         Some(is_pm) => h % 12 + if is_pm { 12 } else { 0 },
     };
+    if reset_out_of_range {
+        if h >= 24 {
+            return Some(NaiveTime::MIN);
+        }
+        if m >= 60 {
+            return NaiveTime::from_hms_opt(h, 0, 0);
+        }
+        if s >= 60 {
+            return NaiveTime::from_hms_opt(h, m, 0);
+        }
+    }
     NaiveTime::from_hms_nano_opt(h, m, s, nanos)
 }
 
@@ -691,7 +713,21 @@ mod tests {
         );
         assert_eq!(parse_literal("T10:00", &utc), None);
         assert_eq!(parse_literal("abcT10:00", &utc), None);
-        assert_eq!(parse_literal("15-Aug-1947 25:00", &utc), None);
+        // Zoho's documented reset of out-of-range clock parts in a date-time
+        assert_eq!(
+            parse_literal("15-Aug-1947 25:10:10", &utc),
+            dt(1947, 8, 15, 0, 0, 0).map(Value::DateTime)
+        );
+        assert_eq!(
+            parse_literal("15-Aug-1947 10:75:10", &utc),
+            dt(1947, 8, 15, 10, 0, 0).map(Value::DateTime)
+        );
+        assert_eq!(
+            parse_literal("15-Aug-1947 10:15:99", &utc),
+            dt(1947, 8, 15, 10, 15, 0).map(Value::DateTime)
+        );
+        assert_eq!(parse_literal("15-Aug-1947 100:15:10", &utc), None);
+        assert_eq!(parse_literal("25:00:00", &utc), None);
         assert_eq!(parse_literal("just text", &utc), None);
         assert_eq!(parse_literal("a: b", &utc), None);
         assert_eq!(parse_literal("", &utc), None);
