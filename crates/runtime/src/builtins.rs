@@ -35,7 +35,6 @@ pub(crate) enum Recv {
     Map,
     /// List or Map (Deluge "Collection" functions).
     Collection,
-    Bool,
 }
 
 impl Recv {
@@ -48,7 +47,6 @@ impl Recv {
             Recv::List => matches!(v, Value::List(_)),
             Recv::Map => matches!(v, Value::Map(_)),
             Recv::Collection => matches!(v, Value::List(_) | Value::Map(_)),
-            Recv::Bool => matches!(v, Value::Bool(_)),
         }
     }
 }
