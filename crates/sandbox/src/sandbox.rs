@@ -1,0 +1,131 @@
+//! The [`Sandbox`]: all fake state, token checks and request dispatch.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::counters::Counters;
+use crate::modules::Modules;
+use crate::route::Call;
+use crate::{books, envelope, records, route, state, Request, Response, SandboxError, Service};
+
+/// The Books organization a new sandbox has.
+pub(crate) const DEFAULT_ORGANIZATION_ID: &str = "10234695";
+
+/// The one Books organization and its modules (`contacts`, `invoices`, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BooksState {
+    pub(crate) organization_id: String,
+    pub(crate) modules: Modules,
+}
+
+/// All fake state: Bigin modules, the Books organization and its modules, CRM modules, the
+/// mail outbox, issued tokens, the id counter and the fixed clock.
+///
+/// A sandbox is deterministic: the same state and the same requests give the same
+/// responses and the same [`Sandbox::to_json`] output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sandbox {
+    pub(crate) bigin: Modules,
+    pub(crate) books: BooksState,
+    pub(crate) crm: Modules,
+    pub(crate) outbox: Vec<Value>,
+    pub(crate) counters: Counters,
+    tokens: BTreeMap<String, Service>,
+}
+
+impl Default for Sandbox {
+    fn default() -> Sandbox {
+        Sandbox::new()
+    }
+}
+
+impl Sandbox {
+    /// An empty sandbox: no records, an empty outbox, Books organization `10234695`, ids
+    /// from `5000000000001`, the clock at `2024-01-15T10:30:00+00:00`.
+    pub fn new() -> Sandbox {
+        Sandbox {
+            bigin: Modules::default(),
+            books: BooksState {
+                organization_id: DEFAULT_ORGANIZATION_ID.to_string(),
+                modules: Modules::default(),
+            },
+            crm: Modules::default(),
+            outbox: Vec::new(),
+            counters: Counters::new(),
+            tokens: BTreeMap::new(),
+        }
+    }
+
+    /// Loads a state file (`{"bigin": {…}, "books": {…}, "crm": {…}, "outbox": […]}`, every
+    /// part optional). Errors give the line and column, or the path of the bad value.
+    /// Records without an id get one; later ids are larger than every id in the file.
+    pub fn from_json(text: &str) -> Result<Sandbox, SandboxError> {
+        state::load(text)
+    }
+
+    /// The state as pretty JSON in the shape [`Sandbox::from_json`] accepts, with a fixed
+    /// key order (`bigin`, `books`, `crm`, `outbox`; modules and fields as stored).
+    pub fn to_json(&self) -> String {
+        state::save(self)
+    }
+
+    /// Issues the sandbox credential for connection `link` on `service`:
+    /// `sandbox-<service>-<link>`. Requests to that service must carry it as
+    /// `Authorization: Zoho-oauthtoken <token>`.
+    pub fn issue_token(&mut self, link: &str, service: Service) -> String {
+        let token = format!("sandbox-{}-{}", service.name(), link);
+        self.tokens.insert(token.clone(), service);
+        token
+    }
+
+    /// Which fake serves `url`: `www.zohoapis.{dc}/bigin/…`, `/crm/…`, `/books/…` and
+    /// `books.zoho.{dc}/api/…` for every data centre (`com`, `eu`, `in`, `com.au`, `jp`,
+    /// `ca`, `sa`, `com.cn`). Other URLs give `None`.
+    pub fn service_for_url(url: &str) -> Option<Service> {
+        route::service_for_url(url)
+    }
+
+    /// Answers one request. Never panics: a URL no fake serves gets a 404 naming the method
+    /// and URL, a missing or unknown token a 401 in the service's envelope, an unknown route
+    /// a 404 in the service's envelope.
+    pub fn handle(&mut self, request: &Request) -> Response {
+        let Some((service, call)) = route::parse(request) else {
+            return envelope::no_route(request);
+        };
+        if !self.authorized(&call, service) {
+            return match service {
+                Service::Books => envelope::books_unauthorized(),
+                Service::Bigin | Service::Crm => envelope::zoho_invalid_token(),
+            };
+        }
+        match service {
+            Service::Bigin => records::handle(&mut self.bigin, &mut self.counters, service, &call),
+            Service::Crm => records::handle(&mut self.crm, &mut self.counters, service, &call),
+            Service::Books => books::handle(&mut self.books, &mut self.counters, &call),
+        }
+    }
+
+    /// Keeps a mail a script sent (`sendmail`); it is saved under `"outbox"`.
+    pub fn record_mail(&mut self, mail: Value) {
+        self.outbox.push(mail);
+    }
+
+    /// The mails recorded so far, oldest first.
+    pub fn outbox(&self) -> &[Value] {
+        &self.outbox
+    }
+
+    /// Whether the request carries `Zoho-oauthtoken <token>` with a token issued for
+    /// `service`.
+    fn authorized(&self, call: &Call<'_>, service: Service) -> bool {
+        let Some(value) = call.header("authorization") else {
+            return false;
+        };
+        let Some((scheme, token)) = value.split_once(char::is_whitespace) else {
+            return false;
+        };
+        scheme.eq_ignore_ascii_case("Zoho-oauthtoken")
+            && self.tokens.get(token.trim()) == Some(&service)
+    }
+}
