@@ -64,6 +64,33 @@ pub(super) fn contains(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Bool(found))
 }
 
+/// `map.containsKey(key)` (also Zoho's `containKey` spelling): whether the key
+/// is present (type- and case-sensitive); `list.containsKey(i)`: whether `i`
+/// is a valid index.
+/// <https://zoho.com/deluge/help/functions/collection/containskey.html>
+pub(super) fn contains_key(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let found = match (arg(args, 0), arg(args, 1)) {
+        (Value::List(l), Value::Int(i)) => usize::try_from(*i).is_ok_and(|i| i < l.borrow().len()),
+        (Value::List(_), _) => false,
+        (Value::Map(m), k) => m.borrow().contains_key(k),
+        (other, _) => return not_collection("containsKey", other),
+    };
+    Ok(Value::Bool(found))
+}
+
+/// `collection.containsValue(v)` (also `containValue`): whether some value of a
+/// map, or some element of a list, equals `v` (type- and case-sensitive).
+/// <https://www.zoho.com/deluge/help/functions/collection/containsvalue.html>
+pub(super) fn contains_value(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let x = arg(args, 1);
+    let found = match arg(args, 0) {
+        Value::List(l) => find(&l.borrow(), x).is_some(),
+        Value::Map(m) => m.borrow().values().any(|v| v == x),
+        other => return not_collection("containsValue", other),
+    };
+    Ok(Value::Bool(found))
+}
+
 /// `collection.notContains(x)`: the negation of `contains`.
 pub(super) fn not_contains(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     match contains(ctx, args)? {
@@ -94,49 +121,85 @@ pub(super) fn remove(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     }
 }
 
-/// `collection.delete(x)`: removes the first element equal to `x` from a list,
-/// or the key `x` from a map; absent → no-op.
+/// `collection.delete(x)`: removes the first element equal to `x` from a
+/// list, or the first pair whose VALUE is `x` from a map; absent → no-op.
+/// <https://zoho.com/deluge/help/functions/collection/delete.html>
 pub(super) fn delete(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    let x = arg(args, 1);
-    match arg(args, 0) {
-        Value::List(l) => {
-            with_items(l, |items| remove_first(items, x));
-        }
-        Value::Map(m) => {
-            with_entries(m, |e| e.shift_remove(x));
-        }
-        other => return not_collection("delete", other),
+    delete_values(arg(args, 0), std::slice::from_ref(arg(args, 1)), "delete")
+}
+
+/// Removes, for each of `gone`, the first equal list element or map value.
+fn delete_values(recv: &Value, gone: &[Value], name: &str) -> Result<Value> {
+    match recv {
+        Value::List(l) => with_items(l, |items| {
+            for x in gone {
+                remove_first(items, x);
+            }
+        }),
+        Value::Map(m) => with_entries(m, |e| {
+            for x in gone {
+                if let Some(i) = e.values().position(|v| v == x) {
+                    e.shift_remove_index(i);
+                }
+            }
+        }),
+        other => return not_collection(name, other),
     }
     Ok(Value::Null)
 }
 
-/// `collection.deleteAll(list)`: `delete` for every element of `list`.
+/// `collection.deleteAll(list)`: `delete` for every element of `list` (list
+/// elements, or map pairs by value).
+/// <https://zoho.com/deluge/help/functions/collection/deleteall.html>
 pub(super) fn delete_all(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    let gone = match arg(args, 1) {
-        Value::List(l) => l.borrow().clone(),
-        other => {
-            return fail(format!(
-                "deleteAll: the argument must be a LIST, got {}",
-                other.ty().name()
-            ))
+    let gone = list_arg(args, "deleteAll")?;
+    delete_values(arg(args, 0), &gone, "deleteAll")
+}
+
+/// The list argument at 1, cloned (it may be the receiver itself).
+fn list_arg(args: &[Value], name: &str) -> Result<Vec<Value>> {
+    match arg(args, 1) {
+        Value::List(l) => Ok(l.borrow().clone()),
+        other => fail(format!("{name}: the argument must be a LIST, got {}", other.ty().name())),
+    }
+}
+
+/// `map.deleteKey(key)` / `map.deleteKeys(keys)`: removes the keys (absent keys
+/// are ignored); `list.deleteKey(i)` / `list.deleteKeys(indices)`: removes the
+/// elements at those indices (an index out of range is an error). A list
+/// argument stands for its elements; several arguments are accepted too.
+/// <https://zoho.com/deluge/help/functions/collection/deletekeys.html>
+pub(super) fn delete_keys(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    let mut keys = Vec::new();
+    for a in args.iter().skip(1) {
+        match a {
+            Value::List(l) => keys.extend(l.borrow().iter().cloned()),
+            other => keys.push(other.clone()),
         }
-    };
+    }
     match arg(args, 0) {
         Value::List(l) => {
-            with_items(l, |items| {
-                for x in &gone {
-                    remove_first(items, x);
-                }
-            });
+            let len = l.borrow().len();
+            let mut indices = Vec::with_capacity(keys.len());
+            for (i, k) in keys.iter().enumerate() {
+                let n = index_arg(&keys, i, "deleteKeys").or_else(|_| {
+                    fail(format!("deleteKeys: an index must be a number, got {}", k.ty().name()))
+                })?;
+                indices.push(check_index(n, len)?);
+            }
+            indices.sort_unstable();
+            indices.dedup();
+            let mut items = l.borrow_mut();
+            for i in indices.into_iter().rev() {
+                items.remove(i);
+            }
         }
-        Value::Map(m) => {
-            with_entries(m, |e| {
-                for k in &gone {
-                    e.shift_remove(k);
-                }
-            });
-        }
-        other => return not_collection("deleteAll", other),
+        Value::Map(m) => with_entries(m, |e| {
+            for k in &keys {
+                e.shift_remove(k);
+            }
+        }),
+        other => return not_collection("deleteKeys", other),
     }
     Ok(Value::Null)
 }
@@ -397,11 +460,52 @@ mod tests {
         assert_eq!(l.to_display(), "b,a,c");
         call("deleteAll", &[l.clone(), j(r#"["a","c","x"]"#)]).unwrap();
         assert_eq!(l.to_display(), "b");
-        let m = j(r#"{"a":1,"b":2,"c":3}"#);
-        call("delete", &[m.clone(), t("a")]).unwrap();
-        call("deleteAll", &[m.clone(), j(r#"["c"]"#)]).unwrap();
-        assert_eq!(m.to_display(), r#"{"b":2}"#);
+        // maps: by value, along with the key
+        let m = j(r#"{"Creator":5,"CRM":2,"Mail":2,"Books":8}"#);
+        call("delete", &[m.clone(), Value::Int(2)]).unwrap();
+        assert_eq!(m.to_display(), r#"{"Creator":5,"Mail":2,"Books":8}"#);
+        call("delete", &[m.clone(), t("Creator")]).unwrap();
+        call("deleteAll", &[m.clone(), j("[8,5]")]).unwrap();
+        assert_eq!(m.to_display(), r#"{"Mail":2}"#);
         assert!(err("deleteAll", &[m, t("c")]).contains("must be a LIST"));
+    }
+
+    #[test]
+    fn contains_key_and_value() {
+        let m = j(r#"{"Product":"Creator","Company":"Zoho"}"#);
+        assert_eq!(show("containKey", &[m.clone(), t("Product")]), "true");
+        assert_eq!(show("containsKey", &[m.clone(), t("product")]), "false");
+        assert_eq!(show("containValue", &[m.clone(), t("creator")]), "false");
+        assert_eq!(show("containsValue", &[m.clone(), t("Zoho")]), "true");
+        assert_eq!(show("containsKey", &[j(r#"{"1":1}"#), Value::Int(1)]), "false");
+        let l = j(r#"["Creator","CRM","Mail"]"#);
+        assert_eq!(show("containsKey", &[l.clone(), Value::Int(2)]), "true");
+        assert_eq!(show("containsKey", &[l.clone(), Value::Int(3)]), "false");
+        assert_eq!(show("containsKey", &[l.clone(), Value::Int(-1)]), "false");
+        assert_eq!(show("containsKey", &[l.clone(), t("0")]), "false");
+        assert_eq!(show("containsValue", &[l.clone(), t("CRM")]), "true");
+        assert_eq!(show("containsValue", &[l, t("crm")]), "false");
+    }
+
+    #[test]
+    fn delete_keys_by_key_or_index() {
+        let m = j(r#"{"a":1,"b":2,"c":3,"d":4}"#);
+        call("deleteKey", &[m.clone(), t("a")]).unwrap();
+        call("deleteKeys", &[m.clone(), j(r#"["b","zz"]"#)]).unwrap();
+        call("deleteKeys", &[m.clone(), t("c")]).unwrap();
+        assert_eq!(m.to_display(), r#"{"d":4}"#);
+        let l = j(r#"["Creator","CRM","Mail","Books"]"#);
+        call("deleteKeys", &[l.clone(), j("[2,1,2]")]).unwrap();
+        assert_eq!(l.to_display(), "Creator,Books");
+        call("deleteKey", &[l.clone(), Value::Int(0)]).unwrap();
+        assert_eq!(l.to_display(), "Books");
+        assert_eq!(
+            err("deleteKey", &[l.clone(), Value::Int(1)]),
+            "Given index 1 is greater than the list size"
+        );
+        assert!(err("deleteKeys", &[l.clone(), j(r#"["x"]"#)])
+            .contains("an index must be a number, got TEXT"));
+        assert_eq!(l.to_display(), "Books");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use rustc_hash::FxHashSet;
 
-use super::{arg, index_arg, recv_list, with_items};
+use super::{arg, index_arg, recv_list, with_entries, with_items};
 use crate::builtins::convert::parse_number;
 use crate::ctx::Ctx;
 use crate::error::{fail, Result};
@@ -111,22 +111,30 @@ pub(super) fn remove_first(items: &mut Vec<Value>, x: &Value) -> Option<Value> {
     Some(items.remove(pos))
 }
 
-/// `list.sort([ascending])`: sorts the list in place and returns it. Numbers by
-/// value, text by code point (`A-Z` before `a-z`), dates chronologically. A
-/// list mixing types (or holding lists, maps or null) is left alone and the
-/// result is null.
-/// <https://www.zoho.com/deluge/help/functions/list/sort.html>
+/// `collection.sort([ascending])`: sorts in place and returns the collection:
+/// a list by its elements, a map's pairs by their values. Numbers by value,
+/// text by code point (`A-Z` before `a-z`), dates chronologically. Values of
+/// mixed types (or lists, maps, null) leave the collection alone and give null.
+/// <https://www.zoho.com/deluge/help/functions/list/sort.html>,
+/// <https://www.zoho.com/deluge/help/functions/collection/sort.html>
 pub(super) fn sort(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    let list = recv_list(args, "sort")?;
     let ascending = match args.get(1) {
         None | Some(Value::Null) => true,
         Some(_) => crate::builtins::arg_bool(args, 1)
             .or_else(|_| fail("sort: the order must be true (ascending) or false (descending)"))?,
     };
-    if !sort_values(&mut list.borrow_mut(), ascending) {
-        return Ok(Value::Null);
-    }
-    Ok(arg(args, 0).clone())
+    let sorted = match arg(args, 0) {
+        Value::Map(m) => {
+            let sortable = common_kind(m.borrow().values()).is_some();
+            if sortable {
+                let order = |o: Ordering| if ascending { o } else { o.reverse() };
+                with_entries(m, |e| e.sort_by(|_, a, _, b| order(total_compare(a, b))));
+            }
+            sortable
+        }
+        _ => sort_values(&mut recv_list(args, "sort")?.borrow_mut(), ascending),
+    };
+    Ok(if sorted { arg(args, 0).clone() } else { Value::Null })
 }
 
 /// What a homogeneous list holds, for sorting.
@@ -152,20 +160,27 @@ fn kind(v: &Value) -> Option<Kind> {
     })
 }
 
-/// Sorts homogeneous values; false (and no change) when they cannot be ordered together.
-pub(super) fn sort_values(items: &mut [Value], ascending: bool) -> bool {
-    let mut common: Option<Kind> = None;
-    for v in items.iter() {
-        let Some(k) = kind(v) else { return false };
+/// The one kind shared by all `values` (Number and Decimal mix as numbers);
+/// `None` when they cannot be ordered together. Empty → `Some`.
+fn common_kind<'a>(values: impl IntoIterator<Item = &'a Value>) -> Option<Kind> {
+    let mut common = Kind::Int;
+    for (i, v) in values.into_iter().enumerate() {
+        let k = kind(v)?;
         common = match (common, k) {
-            (None, k) => Some(k),
-            (Some(a), b) if a == b => Some(a),
-            (Some(Kind::Int | Kind::Num), Kind::Int | Kind::Num) => Some(Kind::Num),
-            _ => return false,
+            _ if i == 0 => k,
+            (a, b) if a == b => a,
+            (Kind::Int | Kind::Num, Kind::Int | Kind::Num) => Kind::Num,
+            _ => return None,
         };
     }
+    Some(common)
+}
+
+/// Sorts homogeneous values; false (and no change) when they cannot be ordered together.
+pub(super) fn sort_values(items: &mut [Value], ascending: bool) -> bool {
+    let Some(common) = common_kind(items.iter()) else { return false };
     let order = |o: Ordering| if ascending { o } else { o.reverse() };
-    if common == Some(Kind::Int) {
+    if common == Kind::Int {
         items.sort_unstable_by(|a, b| match (a, b) {
             (Value::Int(x), Value::Int(y)) => order(x.cmp(y)),
             _ => Ordering::Equal,
@@ -479,6 +494,17 @@ mod tests {
         assert!(call("sort", &[j("[1,null]")]).unwrap().is_null());
         assert!(call("sort", &[j("[[1],[2]]")]).unwrap().is_null());
         assert!(err("sort", &[j("[1]"), Value::Int(5)]).contains("order"));
+    }
+
+    #[test]
+    fn sort_map_by_value_in_place() {
+        let m = j(r#"{"Creator":5,"CRM":2,"Mail":8}"#);
+        assert_eq!(show("sort", std::slice::from_ref(&m)), r#"{"CRM":2,"Creator":5,"Mail":8}"#);
+        call("sort", &[m.clone(), Value::Bool(false)]).unwrap();
+        assert_eq!(m.to_display(), r#"{"Mail":8,"Creator":5,"CRM":2}"#);
+        let mixed = j(r#"{"a":1,"b":"x"}"#);
+        assert!(call("sort", std::slice::from_ref(&mixed)).unwrap().is_null());
+        assert_eq!(mixed.to_display(), r#"{"a":1,"b":"x"}"#);
     }
 
     #[test]

@@ -42,41 +42,6 @@ pub(super) fn merge(ctx: &Ctx<'_>, map: &mut MapData, pairs: MapData) -> Result<
     Ok(())
 }
 
-/// `map.containKey(key)` / `containsKey`: whether the key is present (type- and case-sensitive).
-/// <https://www.zoho.com/deluge/help/functions/map/containkey.html>
-pub(super) fn contain_key(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    let map = recv_map(args, "containKey")?;
-    Ok(Value::Bool(map.borrow().contains_key(arg(args, 1))))
-}
-
-/// `map.containValue(value)` / `containsValue`: whether some value equals it (type- and case-sensitive).
-/// <https://www.zoho.com/deluge/help/functions/map/containvalue.html>
-pub(super) fn contain_value(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    let map = recv_map(args, "containValue")?;
-    let x = arg(args, 1);
-    Ok(Value::Bool(map.borrow().values().any(|v| v == x)))
-}
-
-/// `map.deleteKey(key)` / `map.deleteKeys(key1, key2, …)`: removes the keys
-/// (a list argument stands for its elements); absent keys are ignored.
-/// <https://www.zoho.com/deluge/help/functions/collection/deletekeys.html>
-pub(super) fn delete_keys(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    let map = recv_map(args, "deleteKeys")?;
-    let mut keys = Vec::new();
-    for a in args.iter().skip(1) {
-        match a {
-            Value::List(l) => keys.extend(l.borrow().iter().cloned()),
-            other => keys.push(other.clone()),
-        }
-    }
-    with_entries(map, |e| {
-        for k in &keys {
-            e.shift_remove(k);
-        }
-    });
-    Ok(Value::Null)
-}
-
 /// `map.sortKey([ascending])`: reorders the map by its keys in place and
 /// returns it; null (map unchanged) when the keys are of mixed types.
 /// <https://www.zoho.com/deluge/help/functions/collection.html>
@@ -135,27 +100,6 @@ mod tests {
         call("putAll", &[a.clone(), a.clone()]).unwrap();
         assert_eq!(show("size", std::slice::from_ref(&a)), "3");
         assert!(err("putAll", &[a, j("[1]")]).contains("must be a KEY-VALUE"));
-    }
-
-    #[test]
-    fn contain_key_and_value_are_case_sensitive() {
-        let m = j(r#"{"Product":"Creator","Company":"Zoho"}"#);
-        assert_eq!(show("containKey", &[m.clone(), t("Product")]), "true");
-        assert_eq!(show("containKey", &[m.clone(), t("product")]), "false");
-        assert_eq!(show("containsKey", &[m.clone(), t("Company")]), "true");
-        assert_eq!(show("containValue", &[m.clone(), t("creator")]), "false");
-        assert_eq!(show("containsValue", &[m.clone(), t("Zoho")]), "true");
-        assert_eq!(show("containsKey", &[j(r#"{"1":1}"#), Value::Int(1)]), "false");
-    }
-
-    #[test]
-    fn delete_keys_removes_listed_keys() {
-        let m = j(r#"{"a":1,"b":2,"c":3,"d":4}"#);
-        call("deleteKey", &[m.clone(), t("a")]).unwrap();
-        call("deleteKeys", &[m.clone(), t("b"), t("zz")]).unwrap();
-        assert_eq!(m.to_display(), r#"{"c":3,"d":4}"#);
-        call("deleteKeys", &[m.clone(), j(r#"["d"]"#)]).unwrap();
-        assert_eq!(m.to_display(), r#"{"c":3}"#);
     }
 
     #[test]
