@@ -1,8 +1,8 @@
 //! `dg`: run and check Zoho Deluge scripts outside Zoho.
 
 mod check;
-mod host;
 mod run;
+mod test_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,6 +20,8 @@ enum Command {
     Run(run::RunArgs),
     /// Parse and check scripts without running them.
     Check(check::CheckArgs),
+    /// Run the snapshot test cases of *.dgtest.toml files against the sandbox.
+    Test(test_cmd::TestArgs),
     /// Manage connections: the services scripts call and their credentials.
     Connections {
         #[command(subcommand)]
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         .spawn(move || match cli.command {
             Command::Run(args) => run::run(args),
             Command::Check(args) => check::check(args),
+            Command::Test(args) => test_cmd::test(args),
             Command::Connections { .. } => 2,
         });
     let code = match worker.map(|h| h.join()) {

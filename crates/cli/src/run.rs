@@ -5,7 +5,8 @@ use dg_cli::render;
 use dg_runtime::value::{from_json, to_json};
 use dg_runtime::{Entry, FailureKind, Interpreter, Limits, Script, Value};
 
-use crate::host::CliHost;
+use dg_host::{DgHost, Mode};
+use dg_sandbox::{MockRules, Sandbox};
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -32,6 +33,52 @@ pub struct RunArgs {
     /// Time zone for unixEpoch() and friends (default UTC).
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
     tz: String,
+    /// Serve Zoho Bigin, Books and CRM calls from the offline sandbox, starting from
+    /// STATE.json (or empty). Nothing leaves the process. Write it as --sandbox=STATE.json
+    /// or after FILE.
+    #[arg(long, value_name = "STATE.json", num_args = 0..=1, default_missing_value = "")]
+    sandbox: Option<String>,
+    /// Write the sandbox's final state to this file.
+    #[arg(long, value_name = "OUT.json", requires = "sandbox")]
+    sandbox_out: Option<String>,
+    /// Serve other URLs from mock rules (method + URL pattern → response). Implies offline.
+    #[arg(long, value_name = "RULES.json")]
+    mock: Option<String>,
+    /// The user zoho.loginuserid reports.
+    #[arg(long, value_name = "EMAIL", default_value = "user@example.com")]
+    user: String,
+}
+
+/// Builds the host for `dg run` / `dg test`: offline when a sandbox or mock rules
+/// are given, else real HTTP through the connection registry.
+pub fn make_host(sandbox: Option<&str>, mock: Option<&str>) -> Result<DgHost, String> {
+    if sandbox.is_none() && mock.is_none() {
+        let registry = dg_connections::Registry::open_default().map_err(|e| e.to_string())?;
+        return Ok(DgHost::new(Mode::Real(Box::new(registry))));
+    }
+    let sandbox = match sandbox {
+        None => None,
+        Some("") => Some(Box::new(Sandbox::new())),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            Some(Box::new(Sandbox::from_json(&text).map_err(|e| format!("{path}: {e}"))?))
+        }
+    };
+    let mocks = match mock {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            Some(MockRules::from_json(&text).map_err(|e| format!("{path}: {e}"))?)
+        }
+    };
+    Ok(DgHost::new(Mode::Offline { sandbox, mocks }))
+}
+
+/// Writes a file atomically (temporary file, then rename).
+pub fn write_atomic(path: &str, text: &str) -> Result<(), String> {
+    let tmp = format!("{path}.tmp-{}", std::process::id());
+    std::fs::write(&tmp, text).map_err(|e| format!("cannot write {tmp}: {e}"))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {path}: {e}"))
 }
 
 fn parse_arg(raw: &str) -> Result<(String, Value), String> {
@@ -74,12 +121,21 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         limits.max_statements = Some(n);
     }
     let interp = Interpreter { limits, time_zone: a.tz.clone(), ..Interpreter::default() };
-    let mut host = CliHost { collect: a.json, lines: Vec::new(), now };
+    let mut host = make_host(a.sandbox.as_deref(), a.mock.as_deref())?;
+    host.echo_info = !a.json;
+    host.now = now;
+    host.user = a.user.clone();
     let entry = match &a.function {
         Some(f) => Entry::Function(f),
         None => Entry::Auto,
     };
     let outcome = interp.run(&script, entry, args, &mut host);
+    for note in &host.notes {
+        eprintln!("{note}");
+    }
+    if let (Some(out), Some(sandbox)) = (&a.sandbox_out, host.sandbox()) {
+        write_atomic(out, &sandbox.to_json())?;
+    }
     let code = match &outcome.error {
         None => 0,
         Some(f) if matches!(f.kind, FailureKind::Syntax | FailureKind::Usage) => 2,
@@ -89,7 +145,7 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         let error = outcome.error.as_ref().map(|f| {
             serde_json::json!({"kind": f.kind.as_str(), "message": f.message, "line": f.line, "column": f.column})
         });
-        let out = serde_json::json!({"info": host.lines, "result": to_json(&outcome.result), "error": error});
+        let out = serde_json::json!({"info": host.transcript.info_lines(), "result": to_json(&outcome.result), "error": error});
         println!("{out}");
         return Ok(code);
     }

@@ -140,3 +140,95 @@ fn connections_services_lists_the_catalog() {
     assert!(services.len() >= 50, "{} services", services.len());
     assert!(services.iter().all(|s| s["name"].is_string() && s["auth"].is_string()));
 }
+
+fn repo(path: &str) -> String {
+    format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn seed_script_creates_then_updates_in_the_sandbox() {
+    let out = std::env::temp_dir().join(format!("dg-seed-{}.json", std::process::id()));
+    let out_s = out.to_string_lossy().into_owned();
+    let o = dg(
+        &[
+            "run",
+            &repo("scripts/bigin_books_sync.dg"),
+            "--sandbox",
+            &repo("fixtures/sandbox/books_without_contact.json"),
+            "--sandbox-out",
+            &out_s,
+            "--arg",
+            r#"contact={"Contacts.ID":"4876876000000624001"}"#,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Created Contact: {\"code\":0,\"message\":\"The contact has been added.\""), "{}", stdout(&o));
+    assert!(stderr(&o).contains("served by the sandbox"), "{}", stderr(&o));
+    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).expect("state written")).expect("json");
+    let contacts = state["books"]["contacts"].as_array().expect("contacts");
+    assert_eq!(contacts.len(), 2);
+    let ada = &contacts[1];
+    assert_eq!(ada["contact_name"], "Ada Lovelace");
+    assert_eq!(ada["email"], "ada@example.com");
+    assert_eq!(ada["mobile"], "+44 7700 900001");
+    assert_eq!(ada["contact_persons"].as_array().map(Vec::len), Some(1));
+    assert_eq!(ada["contact_persons"][0]["is_primary_contact"], true);
+    assert_eq!(contacts[0]["contact_name"], "Grace Hopper", "other records untouched");
+
+    let o = dg(
+        &[
+            "run",
+            &repo("scripts/bigin_books_sync.dg"),
+            "--sandbox",
+            &repo("fixtures/sandbox/books_with_contact.json"),
+            "--sandbox-out",
+            &out_s,
+            "--arg",
+            r#"contact={"Contacts.ID":"4876876000000624001"}"#,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Updated Contact: {\"code\":0,\"message\":\"Contact information has been saved.\""));
+    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).expect("state")).expect("json");
+    let contacts = state["books"]["contacts"].as_array().expect("contacts");
+    assert_eq!(contacts.len(), 2, "updated in place, nothing created");
+    assert_eq!(contacts[1]["contact_id"], "460000000026050");
+    assert_eq!(contacts[1]["contact_name"], "Ada Lovelace");
+    assert_eq!(contacts[1]["company_name"], "Analytical Engines Ltd", "fields not sent are kept");
+    let _ = std::fs::remove_file(out);
+}
+
+#[test]
+fn offline_runs_never_reach_the_network() {
+    let o = dg(&["run", "-", "--sandbox"], Some(b"r = invokeurl [ url: \"https://api.example.com/x\" ];"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nothing serves GET https://api.example.com/x"), "{}", stderr(&o));
+}
+
+#[test]
+fn dg_test_passes_on_the_shipped_cases() {
+    let o = dg(&["test", &repo("scripts")], None);
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("4 passed, 0 failed"), "{}", stdout(&o));
+}
+
+#[test]
+fn dg_test_shows_a_diff_and_fails_when_behaviour_changes() {
+    let dir = std::env::temp_dir().join(format!("dg-test-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("snapshots/t")).expect("dir");
+    std::fs::write(dir.join("s.dg"), "info \"hello \" + name;").expect("script");
+    std::fs::write(dir.join("t.dgtest.toml"), "script = \"s.dg\"\n[[case]]\nname = \"greets\"\nargs = { name = \"Ada\" }\n").expect("case");
+    let d = dir.to_string_lossy().into_owned();
+    let o = dg(&["test", &d], None);
+    assert_eq!(o.status.code(), Some(1), "a new snapshot is not a pass");
+    let o = dg(&["test", &d, "--update"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(std::fs::read_to_string(dir.join("snapshots/t/greets.snap")).expect("snap").contains("info  hello Ada"));
+    std::fs::write(dir.join("s.dg"), "info \"bye \" + name;").expect("script");
+    let o = dg(&["test", &d], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("-info  hello Ada") && stdout(&o).contains("+info  bye Ada"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,0 +1,241 @@
+//! The `dg` host: how scripts reach the world.
+//!
+//! * **Real mode**: `invokeurl` and integration tasks go over HTTPS (reqwest, one
+//!   client and runtime per host), authenticated by the connection registry; a
+//!   credential is only sent to its service's hosts, redirects to other hosts drop it.
+//! * **Offline mode** (`--sandbox` and/or `--mock`): Zoho calls are served by the
+//!   in-process [`dg_sandbox::Sandbox`], other URLs by mock rules; a request nothing
+//!   serves is an error showing the request. Nothing leaves the process.
+//!
+//! Every run keeps a [`Transcript`] (info lines, requests with credentials redacted,
+//! mails) for `dg test` snapshots.
+
+mod net;
+pub mod tasks;
+mod transcript;
+
+use chrono::NaiveDateTime;
+use dg_connections::Registry;
+use dg_runtime::value::to_json_string;
+use dg_runtime::{Host, HttpBody, HttpRequest, HttpResponse, Value};
+use dg_sandbox::{MockRules, Sandbox};
+use std::collections::BTreeSet;
+use std::io::Write;
+
+pub use transcript::{redact, Event, Exchange, Transcript};
+
+/// Where requests go.
+pub enum Mode {
+    /// The network, authenticated through the registry.
+    Real(Box<Registry>),
+    /// The sandbox and mock rules only.
+    Offline { sandbox: Option<Box<Sandbox>>, mocks: Option<MockRules> },
+}
+
+pub struct DgHost {
+    mode: Mode,
+    /// Print `info` lines to stdout as they happen.
+    pub echo_info: bool,
+    /// A fixed clock; else the system clock (UTC).
+    pub now: Option<NaiveDateTime>,
+    /// The user `zoho.loginuserid` and friends report.
+    pub user: String,
+    pub transcript: Transcript,
+    /// Notes for the user (sandbox connections provisioned, …), printed on stderr by the CLI.
+    pub notes: Vec<String>,
+    provisioned: BTreeSet<String>,
+    net: Option<net::Net>,
+}
+
+impl DgHost {
+    pub fn new(mode: Mode) -> DgHost {
+        DgHost {
+            mode,
+            echo_info: false,
+            now: None,
+            user: "user@example.com".into(),
+            transcript: Transcript::default(),
+            notes: Vec::new(),
+            provisioned: BTreeSet::new(),
+            net: None,
+        }
+    }
+
+    /// The sandbox, in offline mode with one.
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        match &self.mode {
+            Mode::Offline { sandbox: Some(s), .. } => Some(s),
+            _ => None,
+        }
+    }
+
+    fn exchange(&mut self, req: HttpRequest) -> Result<HttpResponse, String> {
+        let mut record = Exchange {
+            method: req.method.clone(),
+            url: req.url.clone(),
+            headers: redact(&req.headers),
+            body: body_text(&req.body),
+            connection: req.connection.clone(),
+            served_by: "",
+            status: None,
+            error: None,
+        };
+        let res = match &mut self.mode {
+            Mode::Offline { sandbox, mocks } => {
+                offline(sandbox.as_deref_mut(), mocks.as_ref(), &req, &mut record, &mut self.provisioned, &mut self.notes)
+            }
+            Mode::Real(registry) => {
+                record.served_by = "network";
+                let net = match &mut self.net {
+                    Some(n) => n,
+                    None => self.net.insert(net::Net::new()?),
+                };
+                net.send(registry, &req)
+            }
+        };
+        match &res {
+            Ok(r) => record.status = Some(r.status),
+            Err(e) => record.error = Some(e.clone()),
+        }
+        self.transcript.events.push(Event::Request(record));
+        res
+    }
+
+    fn api_domain(&self, link: Option<&str>) -> String {
+        const DEFAULT: &str = "https://www.zohoapis.com";
+        let Mode::Real(registry) = &self.mode else { return DEFAULT.into() };
+        let dc = link.and_then(|l| registry.connection(l)).and_then(|c| c.dc);
+        match dc {
+            Some(dc) => registry
+                .data_centres()
+                .iter()
+                .find(|d| d.code == dc)
+                .map(|d| d.api_domain.clone())
+                .unwrap_or_else(|| DEFAULT.into()),
+            None => DEFAULT.into(),
+        }
+    }
+}
+
+fn body_text(body: &HttpBody) -> String {
+    match body {
+        HttpBody::None => String::new(),
+        HttpBody::Text(t) => t.clone(),
+        // Decoded, so snapshots stay readable.
+        HttpBody::Form(pairs) => pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"),
+        HttpBody::Multipart(parts) => parts
+            .iter()
+            .map(|p| format!("[part {}: {} bytes]", p.name, p.content.len()))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+fn offline(
+    sandbox: Option<&mut Sandbox>,
+    mocks: Option<&MockRules>,
+    req: &HttpRequest,
+    record: &mut Exchange,
+    provisioned: &mut BTreeSet<String>,
+    notes: &mut Vec<String>,
+) -> Result<HttpResponse, String> {
+    let mut sreq = dg_sandbox::Request {
+        method: req.method.clone(),
+        url: req.url.clone(),
+        headers: req.headers.clone(),
+        body: match &req.body {
+            HttpBody::None => dg_sandbox::Body::None,
+            HttpBody::Text(t) => dg_sandbox::Body::Text(t.clone()),
+            HttpBody::Form(f) => dg_sandbox::Body::Form(f.clone()),
+            HttpBody::Multipart(_) => dg_sandbox::Body::Text(body_text(&req.body)),
+        },
+    };
+    if let Some(resp) = mocks.and_then(|m| m.respond(&sreq)) {
+        record.served_by = "mock";
+        return Ok(HttpResponse { status: resp.status, headers: resp.headers, body: resp.body.into_bytes() });
+    }
+    if let (Some(sandbox), Some(service)) = (sandbox, Sandbox::service_for_url(&req.url)) {
+        record.served_by = "sandbox";
+        if let Some(link) = &req.connection {
+            let token = sandbox.issue_token(link, service);
+            if provisioned.insert(link.clone()) {
+                notes.push(format!("sandbox: connection '{link}' is served by the sandbox {service:?} fake"));
+            }
+            sreq.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+            sreq.headers.push(("Authorization".into(), format!("Zoho-oauthtoken {token}")));
+        }
+        let resp = sandbox.handle(&sreq);
+        return Ok(HttpResponse { status: resp.status, headers: resp.headers, body: resp.body.into_bytes() });
+    }
+    Err(format!(
+        "offline run: nothing serves {} {} (add a mock rule; the sandbox serves Zoho Bigin, Books and CRM URLs)",
+        req.method, req.url
+    ))
+}
+
+impl Host for DgHost {
+    fn info(&mut self, line: &str) {
+        if self.echo_info {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+        }
+        self.transcript.events.push(Event::Info(line.to_string()));
+    }
+
+    fn now(&mut self) -> NaiveDateTime {
+        self.now.unwrap_or_else(|| chrono::Utc::now().naive_utc())
+    }
+
+    fn http(&mut self, request: HttpRequest) -> Result<HttpResponse, String> {
+        self.exchange(request)
+    }
+
+    fn send_mail(&mut self, mail: &Value) -> Result<(), String> {
+        let text = to_json_string(mail);
+        self.transcript.events.push(Event::Mail(text));
+        match &mut self.mode {
+            Mode::Offline { sandbox: Some(s), .. } => {
+                s.record_mail(dg_runtime::value::to_json(mail));
+                Ok(())
+            }
+            Mode::Offline { .. } => Ok(()),
+            Mode::Real(_) => Err("sendmail has no mail transport outside Zoho; run with --sandbox to record mails".into()),
+        }
+    }
+
+    fn integration(&mut self, task: &str, args: &[Value]) -> Result<Value, String> {
+        let plan = tasks::plan(task, args)?;
+        let link = plan.connection.clone().unwrap_or_else(|| plan.product.service().to_string());
+        let mut url = format!("{}{}", self.api_domain(Some(&link)), plan.path);
+        if !plan.query.is_empty() {
+            url.push('?');
+            url.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(&plan.query).finish());
+        }
+        let (headers, body) = match &plan.body {
+            tasks::PlannedBody::None => (vec![], HttpBody::None),
+            tasks::PlannedBody::Json(j) => (vec![("Content-Type".to_string(), "application/json".to_string())], HttpBody::Text(j.clone())),
+            tasks::PlannedBody::Form(f) => (vec![], HttpBody::Form(f.clone())),
+        };
+        let req = HttpRequest {
+            method: plan.method.into(),
+            url,
+            headers,
+            body,
+            connection: Some(link),
+            timeout: std::time::Duration::from_secs(40),
+            max_response_bytes: 15 * 1024 * 1024,
+        };
+        let resp = self.exchange(req)?;
+        Ok(tasks::shape_response(plan.shape, resp.status, &String::from_utf8_lossy(&resp.body)))
+    }
+
+    fn system_var(&mut self, name: &str) -> Option<Value> {
+        match name {
+            "zoho.loginuserid" | "zoho.adminuserid" => Some(Value::text(self.user.as_str())),
+            "zoho.loginuser" | "zoho.adminuser" => {
+                Some(Value::text(self.user.split('@').next().unwrap_or("user")))
+            }
+            _ => None,
+        }
+    }
+}
