@@ -29,7 +29,10 @@ fn run_case(case: &Case) -> Result<(), String> {
         return Ok(());
     }
     if let Some(err) = outcome.error {
-        return Err(format!("unexpected {:?} error: {} (line {})", err.kind, err.message, err.line));
+        return Err(format!(
+            "unexpected {:?} error: {} (line {})",
+            err.kind, err.message, err.line
+        ));
     }
     if output != expected {
         return Err(format!("expected {expected:?}, got {output:?}"));
@@ -39,8 +42,11 @@ fn run_case(case: &Case) -> Result<(), String> {
 
 #[test]
 fn documented_examples_behave_as_documented() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/conformance/doc-cases.json"))
-        .expect("fixtures/conformance/doc-cases.json is readable");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/conformance/doc-cases.json"
+    ))
+    .expect("fixtures/conformance/doc-cases.json is readable");
     let cases: Vec<Case> = serde_json::from_str(&text).expect("doc-cases.json is valid");
     assert_eq!(cases.len(), 100, "the shared conformance set has 100 cases");
     let mut failures = Vec::new();
@@ -48,9 +54,17 @@ fn documented_examples_behave_as_documented() {
         let res = run_case(case);
         match (&case.deviation, res) {
             (None, Err(e)) => failures.push(format!("{} ({}): {e}", case.id, case.source)),
-            (Some(why), Ok(())) => failures.push(format!("{}: marked as a deviation ({why}) but now passes", case.id)),
+            (Some(why), Ok(())) => {
+                failures.push(format!("{}: marked as a deviation ({why}) but now passes", case.id))
+            }
             _ => {}
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

@@ -58,7 +58,12 @@ fn check_dir(dir: &str) {
             insta::assert_snapshot!(snapshot);
         });
     });
-    assert!(failures.is_empty(), "{} fixture(s) differ from their expect block:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) differ from their expect block:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

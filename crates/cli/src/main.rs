@@ -43,15 +43,14 @@ fn main() -> ExitCode {
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
     // Deep scripts recurse: give the interpreter a big stack of its own.
-    let worker = std::thread::Builder::new()
-        .name("dg".into())
-        .stack_size(256 * 1024 * 1024)
-        .spawn(move || match cli.command {
+    let worker = std::thread::Builder::new().name("dg".into()).stack_size(256 * 1024 * 1024).spawn(
+        move || match cli.command {
             Command::Run(args) => run::run(args),
             Command::Check(args) => check::check(args),
             Command::Test(args) => test_cmd::test(args),
             Command::Connections { .. } => 2,
-        });
+        },
+    );
     let code = match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
@@ -73,6 +72,9 @@ fn read_source(path: &str) -> Result<String, String> {
         std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?
     };
     String::from_utf8(bytes).map_err(|e| {
-        format!("{path} is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+        format!(
+            "{path} is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
     })
 }

@@ -60,14 +60,16 @@ pub fn make_host(sandbox: Option<&str>, mock: Option<&str>) -> Result<DgHost, St
         None => None,
         Some("") => Some(Box::new(Sandbox::new())),
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             Some(Box::new(Sandbox::from_json(&text).map_err(|e| format!("{path}: {e}"))?))
         }
     };
     let mocks = match mock {
         None => None,
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+            let text =
+                std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
             Some(MockRules::from_json(&text).map_err(|e| format!("{path}: {e}"))?)
         }
     };

@@ -111,11 +111,15 @@ fn run_file(file: &Path, update: bool) -> Result<(usize, usize), String> {
     let now_text = spec.now.as_deref().unwrap_or("2024-01-15T10:30:00");
     let now = chrono::NaiveDateTime::parse_from_str(now_text, "%Y-%m-%dT%H:%M:%S")
         .map_err(|e| format!("now '{now_text}': {e}"))?;
-    let stem = file.file_name().map(|n| n.to_string_lossy().replace(".dgtest.toml", "")).unwrap_or_default();
+    let stem = file
+        .file_name()
+        .map(|n| n.to_string_lossy().replace(".dgtest.toml", ""))
+        .unwrap_or_default();
     let snap_dir = dir.join("snapshots").join(&stem);
     let (mut passed, mut failed) = (0, 0);
     for case in &spec.cases {
-        let rel = |p: &Option<String>| p.as_ref().map(|p| dir.join(p).to_string_lossy().into_owned());
+        let rel =
+            |p: &Option<String>| p.as_ref().map(|p| dir.join(p).to_string_lossy().into_owned());
         let sandbox = rel(&case.sandbox).unwrap_or_default();
         let mock = rel(&case.mock);
         let snapshot = run_case(&script, &spec, case, &sandbox, mock.as_deref(), now)?;
@@ -126,14 +130,17 @@ fn run_file(file: &Path, update: bool) -> Result<(usize, usize), String> {
             println!("ok    {label}");
             passed += 1;
         } else if update {
-            std::fs::create_dir_all(&snap_dir).map_err(|e| format!("cannot create {}: {e}", snap_dir.display()))?;
+            std::fs::create_dir_all(&snap_dir)
+                .map_err(|e| format!("cannot create {}: {e}", snap_dir.display()))?;
             crate::run::write_atomic(&path.to_string_lossy(), &snapshot)?;
             println!("saved {label} → {}", path.display());
             passed += 1;
         } else {
             failed += 1;
             match stored {
-                None => println!("NEW   {label}: no snapshot yet (run with --update to accept)\n{snapshot}"),
+                None => println!(
+                    "NEW   {label}: no snapshot yet (run with --update to accept)\n{snapshot}"
+                ),
                 Some(old) => {
                     println!("FAIL  {label}: differs from {}", path.display());
                     let diff = similar::TextDiff::from_lines(&old, &snapshot);
@@ -155,7 +162,8 @@ fn run_case(
 ) -> Result<String, String> {
     let mut host = make_host(Some(sandbox), mock)?;
     host.now = Some(now);
-    let json = serde_json::to_value(&case.args).map_err(|e| format!("case '{}': args: {e}", case.name))?;
+    let json =
+        serde_json::to_value(&case.args).map_err(|e| format!("case '{}': args: {e}", case.name))?;
     let args: Vec<(String, Value)> = match json {
         serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), from_json(v))).collect(),
         _ => Vec::new(),
@@ -172,7 +180,14 @@ fn run_case(
         let _ = writeln!(out, "## result\n{}\n", outcome.result.to_display());
     }
     if let Some(f) = &outcome.error {
-        let _ = writeln!(out, "## error\n{} error at line {}, column {}: {}\n", f.kind.as_str(), f.line, f.column, f.message);
+        let _ = writeln!(
+            out,
+            "## error\n{} error at line {}, column {}: {}\n",
+            f.kind.as_str(),
+            f.line,
+            f.column,
+            f.message
+        );
     }
     if let Some(s) = host.sandbox() {
         let _ = writeln!(out, "## sandbox state\n{}", s.to_json().trim_end());

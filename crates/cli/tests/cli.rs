@@ -37,8 +37,10 @@ fn run_prints_info_then_result() {
 
 #[test]
 fn run_passes_args_to_function_parameters() {
-    let src = b"string standalone.f(map contact, int n) { info contact.get(\"id\"); return n * 2; }";
-    let o = dg(&["run", "-", "--arg", "contact={\"id\":\"7\"}", "--arg", "n=5", "--json"], Some(src));
+    let src =
+        b"string standalone.f(map contact, int n) { info contact.get(\"id\"); return n * 2; }";
+    let o =
+        dg(&["run", "-", "--arg", "contact={\"id\":\"7\"}", "--arg", "n=5", "--json"], Some(src));
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
     assert_eq!(v, serde_json::json!({"info": ["7"], "result": 10, "error": null}));
@@ -46,14 +48,18 @@ fn run_passes_args_to_function_parameters() {
 
 #[test]
 fn bare_script_sees_args_as_variables_and_text_fallback() {
-    let o = dg(&["run", "-", "--arg", "name=Ada Lovelace", "--json"], Some(b"return name.length();"));
+    let o =
+        dg(&["run", "-", "--arg", "name=Ada Lovelace", "--json"], Some(b"return name.length();"));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(v["result"], 12);
 }
 
 #[test]
 fn json_keeps_types_and_key_order() {
-    let o = dg(&["run", "-", "--json"], Some(b"return {\"z\": 1, \"a\": 2.0, \"l\": [true, null, \"x\"], \"d\": '01-Jan-2020'};"));
+    let o = dg(
+        &["run", "-", "--json"],
+        Some(b"return {\"z\": 1, \"a\": 2.0, \"l\": [true, null, \"x\"], \"d\": '01-Jan-2020'};"),
+    );
     assert_eq!(
         stdout(&o).trim(),
         r#"{"info":[],"result":{"z":1,"a":2.0,"l":[true,null,"x"],"d":"01-Jan-2020"},"error":null}"#
@@ -82,7 +88,10 @@ fn syntax_error_exits_2_and_limit_is_reported() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(v["error"]["kind"], "syntax");
     assert_eq!(v["error"]["line"], 1);
-    let o = dg(&["run", "-", "--json", "--max-statements", "10"], Some(b"for each i in {1,2,3,4,5,6,7,8,9,10,11} { x = i; }"));
+    let o = dg(
+        &["run", "-", "--json", "--max-statements", "10"],
+        Some(b"for each i in {1,2,3,4,5,6,7,8,9,10,11} { x = i; }"),
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(v["error"]["kind"], "limit");
@@ -163,9 +172,15 @@ fn seed_script_creates_then_updates_in_the_sandbox() {
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("Created Contact: {\"code\":0,\"message\":\"The contact has been added.\""), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .contains("Created Contact: {\"code\":0,\"message\":\"The contact has been added.\""),
+        "{}",
+        stdout(&o)
+    );
     assert!(stderr(&o).contains("served by the sandbox"), "{}", stderr(&o));
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).expect("state written")).expect("json");
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("state written")).expect("json");
     let contacts = state["books"]["contacts"].as_array().expect("contacts");
     assert_eq!(contacts.len(), 2);
     let ada = &contacts[1];
@@ -190,8 +205,11 @@ fn seed_script_creates_then_updates_in_the_sandbox() {
         None,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).contains("Updated Contact: {\"code\":0,\"message\":\"Contact information has been saved.\""));
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).expect("state")).expect("json");
+    assert!(stdout(&o).contains(
+        "Updated Contact: {\"code\":0,\"message\":\"Contact information has been saved.\""
+    ));
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("state")).expect("json");
     let contacts = state["books"]["contacts"].as_array().expect("contacts");
     assert_eq!(contacts.len(), 2, "updated in place, nothing created");
     assert_eq!(contacts[1]["contact_id"], "460000000026050");
@@ -202,7 +220,10 @@ fn seed_script_creates_then_updates_in_the_sandbox() {
 
 #[test]
 fn offline_runs_never_reach_the_network() {
-    let o = dg(&["run", "-", "--sandbox"], Some(b"r = invokeurl [ url: \"https://api.example.com/x\" ];"));
+    let o = dg(
+        &["run", "-", "--sandbox"],
+        Some(b"r = invokeurl [ url: \"https://api.example.com/x\" ];"),
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("nothing serves GET https://api.example.com/x"), "{}", stderr(&o));
 }
@@ -219,16 +240,26 @@ fn dg_test_shows_a_diff_and_fails_when_behaviour_changes() {
     let dir = std::env::temp_dir().join(format!("dg-test-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("snapshots/t")).expect("dir");
     std::fs::write(dir.join("s.dg"), "info \"hello \" + name;").expect("script");
-    std::fs::write(dir.join("t.dgtest.toml"), "script = \"s.dg\"\n[[case]]\nname = \"greets\"\nargs = { name = \"Ada\" }\n").expect("case");
+    std::fs::write(
+        dir.join("t.dgtest.toml"),
+        "script = \"s.dg\"\n[[case]]\nname = \"greets\"\nargs = { name = \"Ada\" }\n",
+    )
+    .expect("case");
     let d = dir.to_string_lossy().into_owned();
     let o = dg(&["test", &d], None);
     assert_eq!(o.status.code(), Some(1), "a new snapshot is not a pass");
     let o = dg(&["test", &d, "--update"], None);
     assert_eq!(o.status.code(), Some(0));
-    assert!(std::fs::read_to_string(dir.join("snapshots/t/greets.snap")).expect("snap").contains("info  hello Ada"));
+    assert!(std::fs::read_to_string(dir.join("snapshots/t/greets.snap"))
+        .expect("snap")
+        .contains("info  hello Ada"));
     std::fs::write(dir.join("s.dg"), "info \"bye \" + name;").expect("script");
     let o = dg(&["test", &d], None);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("-info  hello Ada") && stdout(&o).contains("+info  bye Ada"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("-info  hello Ada") && stdout(&o).contains("+info  bye Ada"),
+        "{}",
+        stdout(&o)
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

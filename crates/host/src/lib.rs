@@ -81,9 +81,14 @@ impl DgHost {
             error: None,
         };
         let res = match &mut self.mode {
-            Mode::Offline { sandbox, mocks } => {
-                offline(sandbox.as_deref_mut(), mocks.as_ref(), &req, &mut record, &mut self.provisioned, &mut self.notes)
-            }
+            Mode::Offline { sandbox, mocks } => offline(
+                sandbox.as_deref_mut(),
+                mocks.as_ref(),
+                &req,
+                &mut record,
+                &mut self.provisioned,
+                &mut self.notes,
+            ),
             Mode::Real(registry) => {
                 record.served_by = "network";
                 let net = match &mut self.net {
@@ -122,7 +127,9 @@ fn body_text(body: &HttpBody) -> String {
         HttpBody::None => String::new(),
         HttpBody::Text(t) => t.clone(),
         // Decoded, so snapshots stay readable.
-        HttpBody::Form(pairs) => pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"),
+        HttpBody::Form(pairs) => {
+            pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+        }
         HttpBody::Multipart(parts) => parts
             .iter()
             .map(|p| format!("[part {}: {} bytes]", p.name, p.content.len()))
@@ -152,20 +159,30 @@ fn offline(
     };
     if let Some(resp) = mocks.and_then(|m| m.respond(&sreq)) {
         record.served_by = "mock";
-        return Ok(HttpResponse { status: resp.status, headers: resp.headers, body: resp.body.into_bytes() });
+        return Ok(HttpResponse {
+            status: resp.status,
+            headers: resp.headers,
+            body: resp.body.into_bytes(),
+        });
     }
     if let (Some(sandbox), Some(service)) = (sandbox, Sandbox::service_for_url(&req.url)) {
         record.served_by = "sandbox";
         if let Some(link) = &req.connection {
             let token = sandbox.issue_token(link, service);
             if provisioned.insert(link.clone()) {
-                notes.push(format!("sandbox: connection '{link}' is served by the sandbox {service:?} fake"));
+                notes.push(format!(
+                    "sandbox: connection '{link}' is served by the sandbox {service:?} fake"
+                ));
             }
             sreq.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
             sreq.headers.push(("Authorization".into(), format!("Zoho-oauthtoken {token}")));
         }
         let resp = sandbox.handle(&sreq);
-        return Ok(HttpResponse { status: resp.status, headers: resp.headers, body: resp.body.into_bytes() });
+        return Ok(HttpResponse {
+            status: resp.status,
+            headers: resp.headers,
+            body: resp.body.into_bytes(),
+        });
     }
     Err(format!(
         "offline run: nothing serves {} {} (add a mock rule; the sandbox serves Zoho Bigin, Books and CRM URLs)",
@@ -199,7 +216,10 @@ impl Host for DgHost {
                 Ok(())
             }
             Mode::Offline { .. } => Ok(()),
-            Mode::Real(_) => Err("sendmail has no mail transport outside Zoho; run with --sandbox to record mails".into()),
+            Mode::Real(_) => Err(
+                "sendmail has no mail transport outside Zoho; run with --sandbox to record mails"
+                    .into(),
+            ),
         }
     }
 
@@ -209,11 +229,16 @@ impl Host for DgHost {
         let mut url = format!("{}{}", self.api_domain(Some(&link)), plan.path);
         if !plan.query.is_empty() {
             url.push('?');
-            url.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(&plan.query).finish());
+            url.push_str(
+                &form_urlencoded::Serializer::new(String::new()).extend_pairs(&plan.query).finish(),
+            );
         }
         let (headers, body) = match &plan.body {
             tasks::PlannedBody::None => (vec![], HttpBody::None),
-            tasks::PlannedBody::Json(j) => (vec![("Content-Type".to_string(), "application/json".to_string())], HttpBody::Text(j.clone())),
+            tasks::PlannedBody::Json(j) => (
+                vec![("Content-Type".to_string(), "application/json".to_string())],
+                HttpBody::Text(j.clone()),
+            ),
             tasks::PlannedBody::Form(f) => (vec![], HttpBody::Form(f.clone())),
         };
         let req = HttpRequest {

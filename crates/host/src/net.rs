@@ -18,15 +18,22 @@ impl Net {
         Ok(Net { rt })
     }
 
-    pub(crate) fn send(&mut self, registry: &Registry, req: &HttpRequest) -> Result<HttpResponse, String> {
-        let method = Method::from_bytes(req.method.as_bytes()).map_err(|_| format!("invalid method {}", req.method))?;
+    pub(crate) fn send(
+        &mut self,
+        registry: &Registry,
+        req: &HttpRequest,
+    ) -> Result<HttpResponse, String> {
+        let method = Method::from_bytes(req.method.as_bytes())
+            .map_err(|_| format!("invalid method {}", req.method))?;
         let mut out = OutgoingRequest::parse(method, &req.url).map_err(|e| e.to_string())?;
         out.headers = req.headers.clone();
         out.body = match &req.body {
             HttpBody::None => Body::Empty,
             HttpBody::Text(t) => Body::Bytes(t.clone().into_bytes()),
             HttpBody::Form(f) => Body::Form(f.clone()),
-            HttpBody::Multipart(_) => return Err("multipart bodies are not supported by real requests yet".into()),
+            HttpBody::Multipart(_) => {
+                return Err("multipart bodies are not supported by real requests yet".into())
+            }
         };
         let timeout = req.timeout;
         let max = req.max_response_bytes;
@@ -40,7 +47,9 @@ impl Net {
             let headers = resp
                 .headers()
                 .iter()
-                .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(k, v)| {
+                    (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())
+                })
                 .collect();
             let mut resp = resp;
             let mut body = Vec::new();

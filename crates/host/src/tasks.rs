@@ -152,14 +152,28 @@ fn plan_records(task: &str, product: Product, op: &str, args: &[Value]) -> Resul
             let (args, conn) = split_connection(args, 2);
             let module = text(args, 0, "module", task)?;
             let id = text(args, 1, "record id", task)?;
-            Ok(planned("GET", format!("{base}/{module}/{id}"), map_pairs(args.get(2)), PlannedBody::None, conn, Shape::First))
+            Ok(planned(
+                "GET",
+                format!("{base}/{module}/{id}"),
+                map_pairs(args.get(2)),
+                PlannedBody::None,
+                conn,
+                Shape::First,
+            ))
         }
         "getrecords" => {
             let (args, conn) = split_connection(args, 1);
             let module = text(args, 0, "module", task)?;
             let mut query = page_query(args, 1);
             query.extend(map_pairs(args.get(3)));
-            Ok(planned("GET", format!("{base}/{module}"), query, PlannedBody::None, conn, Shape::List))
+            Ok(planned(
+                "GET",
+                format!("{base}/{module}"),
+                query,
+                PlannedBody::None,
+                conn,
+                Shape::List,
+            ))
         }
         "searchrecords" => {
             let (args, conn) = split_connection(args, 2);
@@ -168,12 +182,22 @@ fn plan_records(task: &str, product: Product, op: &str, args: &[Value]) -> Resul
             let mut query = vec![("criteria".to_string(), criteria)];
             query.extend(page_query(args, 2));
             query.extend(map_pairs(args.get(4)));
-            Ok(planned("GET", format!("{base}/{module}/search"), query, PlannedBody::None, conn, Shape::List))
+            Ok(planned(
+                "GET",
+                format!("{base}/{module}/search"),
+                query,
+                PlannedBody::None,
+                conn,
+                Shape::List,
+            ))
         }
         "createrecord" => {
             let (args, conn) = split_connection(args, 2);
             let module = text(args, 0, "module", task)?;
-            let record = args.get(1).filter(|v| matches!(v, Value::Map(_))).ok_or(format!("{task}: the record must be a map"))?;
+            let record = args
+                .get(1)
+                .filter(|v| matches!(v, Value::Map(_)))
+                .ok_or(format!("{task}: the record must be a map"))?;
             let body = PlannedBody::Json(data_body(record, args.get(2)));
             Ok(planned("POST", format!("{base}/{module}"), vec![], body, conn, Shape::Details))
         }
@@ -181,7 +205,10 @@ fn plan_records(task: &str, product: Product, op: &str, args: &[Value]) -> Resul
             let (args, conn) = split_connection(args, 3);
             let module = text(args, 0, "module", task)?;
             let id = text(args, 1, "record id", task)?;
-            let record = args.get(2).filter(|v| matches!(v, Value::Map(_))).ok_or(format!("{task}: the record must be a map"))?;
+            let record = args
+                .get(2)
+                .filter(|v| matches!(v, Value::Map(_)))
+                .ok_or(format!("{task}: the record must be a map"))?;
             let body = PlannedBody::Json(data_body(record, args.get(3)));
             Ok(planned("PUT", format!("{base}/{module}/{id}"), vec![], body, conn, Shape::Details))
         }
@@ -189,7 +216,14 @@ fn plan_records(task: &str, product: Product, op: &str, args: &[Value]) -> Resul
             let (args, conn) = split_connection(args, 2);
             let module = text(args, 0, "module", task)?;
             let id = text(args, 1, "record id", task)?;
-            Ok(planned("DELETE", format!("{base}/{module}/{id}"), vec![], PlannedBody::None, conn, Shape::Details))
+            Ok(planned(
+                "DELETE",
+                format!("{base}/{module}/{id}"),
+                vec![],
+                PlannedBody::None,
+                conn,
+                Shape::Details,
+            ))
         }
         "getrelatedrecords" => {
             let (args, conn) = split_connection(args, 3);
@@ -197,7 +231,14 @@ fn plan_records(task: &str, product: Product, op: &str, args: &[Value]) -> Resul
             let module = text(args, 1, "parent module", task)?;
             let id = text(args, 2, "parent record id", task)?;
             let query = page_query(args, 3);
-            Ok(planned("GET", format!("{base}/{module}/{id}/{relation}"), query, PlannedBody::None, conn, Shape::List))
+            Ok(planned(
+                "GET",
+                format!("{base}/{module}/{id}/{relation}"),
+                query,
+                PlannedBody::None,
+                conn,
+                Shape::List,
+            ))
         }
         _ => Err(format!("{task} is not supported outside Zoho yet")),
     }
@@ -213,14 +254,24 @@ fn plan_books(task: &str, op: &str, args: &[Value]) -> Result<Planned, String> {
         connection,
         shape: Shape::Body,
     };
-    let json_string = |record: &Value| PlannedBody::Form(vec![("JSONString".into(), to_json_string(record))]);
+    let json_string =
+        |record: &Value| PlannedBody::Form(vec![("JSONString".into(), to_json_string(record))]);
     match op {
         "createrecord" => {
             let (args, conn) = split_connection(args, 3);
             let module = text(args, 0, "module", task)?.to_ascii_lowercase();
             let org = text(args, 1, "organization id", task)?;
-            let record = args.get(2).filter(|v| matches!(v, Value::Map(_))).ok_or(format!("{task}: the record must be a map"))?;
-            Ok(books("POST", format!("/books/v3/{module}"), vec![("organization_id".into(), org)], json_string(record), conn))
+            let record = args
+                .get(2)
+                .filter(|v| matches!(v, Value::Map(_)))
+                .ok_or(format!("{task}: the record must be a map"))?;
+            Ok(books(
+                "POST",
+                format!("/books/v3/{module}"),
+                vec![("organization_id".into(), org)],
+                json_string(record),
+                conn,
+            ))
         }
         "getrecords" => {
             // A third text argument with `=` is search criteria, else a connection.
@@ -239,22 +290,43 @@ fn plan_books(task: &str, op: &str, args: &[Value]) -> Result<Planned, String> {
             let module = text(args, 0, "module", task)?.to_ascii_lowercase();
             let org = text(args, 1, "organization id", task)?;
             let id = text(args, 2, "record id", task)?;
-            Ok(books("GET", format!("/books/v3/{module}/{id}"), vec![("organization_id".into(), org)], PlannedBody::None, conn))
+            Ok(books(
+                "GET",
+                format!("/books/v3/{module}/{id}"),
+                vec![("organization_id".into(), org)],
+                PlannedBody::None,
+                conn,
+            ))
         }
         "updaterecord" => {
             let (args, conn) = split_connection(args, 4);
             let module = text(args, 0, "module", task)?.to_ascii_lowercase();
             let org = text(args, 1, "organization id", task)?;
             let id = text(args, 2, "record id", task)?;
-            let record = args.get(3).filter(|v| matches!(v, Value::Map(_))).ok_or(format!("{task}: the record must be a map"))?;
-            Ok(books("PUT", format!("/books/v3/{module}/{id}"), vec![("organization_id".into(), org)], json_string(record), conn))
+            let record = args
+                .get(3)
+                .filter(|v| matches!(v, Value::Map(_)))
+                .ok_or(format!("{task}: the record must be a map"))?;
+            Ok(books(
+                "PUT",
+                format!("/books/v3/{module}/{id}"),
+                vec![("organization_id".into(), org)],
+                json_string(record),
+                conn,
+            ))
         }
         "deleterecord" => {
             let (args, conn) = split_connection(args, 3);
             let module = text(args, 0, "module", task)?.to_ascii_lowercase();
             let org = text(args, 1, "organization id", task)?;
             let id = text(args, 2, "record id", task)?;
-            Ok(books("DELETE", format!("/books/v3/{module}/{id}"), vec![("organization_id".into(), org)], PlannedBody::None, conn))
+            Ok(books(
+                "DELETE",
+                format!("/books/v3/{module}/{id}"),
+                vec![("organization_id".into(), org)],
+                PlannedBody::None,
+                conn,
+            ))
         }
         _ => Err(format!("{task} is not supported outside Zoho yet")),
     }
@@ -267,7 +339,10 @@ pub fn shape_response(shape: Shape, status: u16, body: &str) -> Value {
         return match shape {
             Shape::List => Value::list(vec![]),
             _ if body.trim().is_empty() => Value::empty_map(),
-            _ => Value::map_from([("code", Value::Int(status as i64)), ("message", Value::text(body))]),
+            _ => Value::map_from([
+                ("code", Value::Int(status as i64)),
+                ("message", Value::text(body)),
+            ]),
         };
     };
     let first = || -> Option<Value> {
@@ -290,7 +365,8 @@ pub fn shape_response(shape: Shape, status: u16, body: &str) -> Value {
         Shape::Details => match first() {
             Some(Value::Map(entry)) => {
                 let details = entry.borrow().get(&Value::from("details")).cloned();
-                let ok = entry.borrow().get(&Value::from("status")).map(|s| s.to_display()) == Some("success".into());
+                let ok = entry.borrow().get(&Value::from("status")).map(|s| s.to_display())
+                    == Some("success".into());
                 match details {
                     Some(d @ Value::Map(_)) if ok => d,
                     _ => Value::Map(entry),
@@ -311,7 +387,11 @@ mod tests {
 
     #[test]
     fn bigin_get_by_id_with_query_map_and_connection() {
-        let p = plan("zoho.bigin.getrecordbyid", &[t("Contacts"), t("42"), Value::empty_map(), t("bigin_conn")]).unwrap();
+        let p = plan(
+            "zoho.bigin.getrecordbyid",
+            &[t("Contacts"), t("42"), Value::empty_map(), t("bigin_conn")],
+        )
+        .unwrap();
         assert_eq!((p.method, p.path.as_str()), ("GET", "/bigin/v2/Contacts/42"));
         assert_eq!(p.connection.as_deref(), Some("bigin_conn"));
         assert_eq!(p.shape, Shape::Body);
@@ -322,11 +402,16 @@ mod tests {
     #[test]
     fn books_create_sends_json_string_form() {
         let rec = Value::map_from([("contact_name", t("Ada"))]);
-        let p = plan("zoho.books.createrecord", &[t("Contacts"), t("123"), rec, t("books")]).unwrap();
+        let p =
+            plan("zoho.books.createrecord", &[t("Contacts"), t("123"), rec, t("books")]).unwrap();
         assert_eq!(p.path, "/books/v3/contacts");
         assert_eq!(p.query, vec![("organization_id".to_string(), "123".to_string())]);
-        assert_eq!(p.body, PlannedBody::Form(vec![("JSONString".into(), r#"{"contact_name":"Ada"}"#.into())]));
-        let p = plan("zoho.books.getrecords", &[t("Contacts"), t("123"), t("email=a@b.c&page=2")]).unwrap();
+        assert_eq!(
+            p.body,
+            PlannedBody::Form(vec![("JSONString".into(), r#"{"contact_name":"Ada"}"#.into())])
+        );
+        let p = plan("zoho.books.getrecords", &[t("Contacts"), t("123"), t("email=a@b.c&page=2")])
+            .unwrap();
         assert_eq!(p.connection, None);
         assert_eq!(p.query.len(), 3);
         let p = plan("zoho.books.getrecords", &[t("Contacts"), t("123"), t("books_conn")]).unwrap();
@@ -336,12 +421,17 @@ mod tests {
     #[test]
     fn crm_shapes() {
         let body = r#"{"data":[{"id":"1","Last_Name":"L"}]}"#;
-        assert_eq!(shape_response(Shape::First, 200, body).to_display(), r#"{"id":"1","Last_Name":"L"}"#);
+        assert_eq!(
+            shape_response(Shape::First, 200, body).to_display(),
+            r#"{"id":"1","Last_Name":"L"}"#
+        );
         assert_eq!(shape_response(Shape::List, 204, "").to_display(), "");
         let created = r#"{"data":[{"code":"SUCCESS","details":{"id":"9"},"message":"record added","status":"success"}]}"#;
         assert_eq!(shape_response(Shape::Details, 201, created).to_display(), r#"{"id":"9"}"#);
         let failed = r#"{"data":[{"code":"MANDATORY_NOT_FOUND","details":{},"message":"required field not found","status":"error"}]}"#;
-        assert!(shape_response(Shape::Details, 400, failed).to_display().contains("MANDATORY_NOT_FOUND"));
+        assert!(shape_response(Shape::Details, 400, failed)
+            .to_display()
+            .contains("MANDATORY_NOT_FOUND"));
     }
 
     #[test]

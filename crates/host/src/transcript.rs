@@ -25,7 +25,8 @@ pub struct Exchange {
     pub error: Option<String>,
 }
 
-const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"];
+const SECRET_HEADERS: &[&str] =
+    &["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"];
 
 /// Replaces the value of credential-bearing headers.
 pub fn redact(headers: &[(String, String)]) -> Vec<(String, String)> {
@@ -77,7 +78,11 @@ impl Transcript {
                     let _ = writeln!(out, "mail  {m}");
                 }
                 Event::Request(x) => {
-                    let via = x.connection.as_deref().map(|c| format!("  (connection {c})")).unwrap_or_default();
+                    let via = x
+                        .connection
+                        .as_deref()
+                        .map(|c| format!("  (connection {c})"))
+                        .unwrap_or_default();
                     let _ = writeln!(out, "http  {} {}{via}", x.method, x.url);
                     for (k, v) in &x.headers {
                         let _ = writeln!(out, "      {k}: {v}");

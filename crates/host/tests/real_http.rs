@@ -24,24 +24,29 @@ fn server() -> (String, Arc<Mutex<Vec<Seen>>>) {
     let log = seen.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let rt =
+            tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send addr");
-            let app = axum::Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                let log = log.clone();
-                async move {
-                    let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
-                    log.lock().expect("lock").push(Seen {
-                        method: method.to_string(),
-                        uri: uri.to_string(),
-                        authorization: h("authorization"),
-                        content_type: h("content-type"),
-                        body: String::from_utf8_lossy(&body).into_owned(),
-                    });
-                    ([("content-type", "application/json")], r#"{"ok":true,"items":[1,2]}"#)
-                }
-            });
+            let app = axum::Router::new().fallback(
+                move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                    let log = log.clone();
+                    async move {
+                        let h = |n: &str| {
+                            headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_string)
+                        };
+                        log.lock().expect("lock").push(Seen {
+                            method: method.to_string(),
+                            uri: uri.to_string(),
+                            authorization: h("authorization"),
+                            content_type: h("content-type"),
+                            body: String::from_utf8_lossy(&body).into_owned(),
+                        });
+                        ([("content-type", "application/json")], r#"{"ok":true,"items":[1,2]}"#)
+                    }
+                },
+            );
             axum::serve(listener, app).await.expect("serve");
         });
     });
@@ -73,7 +78,8 @@ fn registry(host: &str) -> Registry {
 
 fn run(registry: Registry, src: &str) -> (DgHost, dg_runtime::Outcome) {
     let mut host = DgHost::new(Mode::Real(Box::new(registry)));
-    let outcome = Interpreter::new().run(&Script::new(src), dg_runtime::Entry::Auto, vec![], &mut host);
+    let outcome =
+        Interpreter::new().run(&Script::new(src), dg_runtime::Entry::Auto, vec![], &mut host);
     (host, outcome)
 }
 

@@ -111,7 +111,12 @@ pub fn names() -> Vec<&'static str> {
 
 /// Calls the first candidate that accepts `args[0]`; converts text receivers to
 /// dates or numbers when only a date or number builtin has that name.
-pub(crate) fn call(ctx: &mut Ctx<'_>, name: &str, cands: &Candidates, args: &[Value]) -> Result<Value> {
+pub(crate) fn call(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    cands: &Candidates,
+    args: &[Value],
+) -> Result<Value> {
     let recv = args.first();
     for b in cands {
         if b.recv == Recv::None {
@@ -146,7 +151,13 @@ pub(crate) fn call(ctx: &mut Ctx<'_>, name: &str, cands: &Candidates, args: &[Va
     fail(format!("function '{name}' is not applicable to a {} value", r.ty().name()))
 }
 
-fn call_checked(ctx: &mut Ctx<'_>, name: &str, b: &Builtin, args: &[Value], n: usize) -> Result<Value> {
+fn call_checked(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    b: &Builtin,
+    args: &[Value],
+    n: usize,
+) -> Result<Value> {
     if n < b.min as usize || n > b.max as usize {
         return fail(format!("No. of arguments mismatches for the function {name}"));
     }
@@ -214,7 +225,12 @@ mod tests {
             for b in table {
                 assert_eq!(b.name, b.name.to_ascii_lowercase(), "{} must be lower case", b.name);
                 assert!(b.min <= b.max, "{}", b.name);
-                assert!(seen.insert((b.name, b.recv as u8)), "duplicate entry {} {:?}", b.name, b.recv);
+                assert!(
+                    seen.insert((b.name, b.recv as u8)),
+                    "duplicate entry {} {:?}",
+                    b.name,
+                    b.recv
+                );
             }
         }
     }

@@ -197,10 +197,14 @@ impl<'a> FnCompiler<'a> {
                 }
                 StmtKind::Assign(slot, self.expr(value))
             }
-            A::Field(obj, name) => {
-                StmtKind::SetField(self.expr(obj), Value::text(name.name.as_str()), self.expr(value))
+            A::Field(obj, name) => StmtKind::SetField(
+                self.expr(obj),
+                Value::text(name.name.as_str()),
+                self.expr(value),
+            ),
+            A::Index(obj, idx) => {
+                StmtKind::SetIndex(self.expr(obj), self.expr(idx), self.expr(value))
             }
-            A::Index(obj, idx) => StmtKind::SetIndex(self.expr(obj), self.expr(idx), self.expr(value)),
             _ => StmtKind::Unsupported("cannot assign to this expression".into()),
         }
     }
@@ -325,7 +329,10 @@ impl<'a> FnCompiler<'a> {
             let diag = if self.in_main {
                 Diagnostic::warning(format!("variable '{}' is never assigned", id.name), id.span)
                     .with_label("not assigned in this script")
-                    .with_help(format!("pass it as an argument: dg run FILE --arg {}=VALUE", id.name))
+                    .with_help(format!(
+                        "pass it as an argument: dg run FILE --arg {}=VALUE",
+                        id.name
+                    ))
             } else {
                 Diagnostic::error(format!("variable '{}' is not defined", id.name), id.span)
                     .with_label("not a parameter and never assigned")
@@ -376,7 +383,13 @@ impl<'a> FnCompiler<'a> {
         Some(ExprKind::UserCall { func, args: self.exprs(args) })
     }
 
-    fn method(&mut self, recv: &ast::Expr, name: &ast::Ident, args: &[ast::Expr], span: Span) -> ExprKind {
+    fn method(
+        &mut self,
+        recv: &ast::Expr,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> ExprKind {
         // `zoho.currenttime.toString(…)`: a method on a system variable, not a namespace.
         let path = self
             .namespace_path(recv)
@@ -420,7 +433,10 @@ impl<'a> FnCompiler<'a> {
         let lower = name.name.to_ascii_lowercase();
         let want = |c: &mut Self, n: std::ops::RangeInclusive<usize>| {
             if !n.contains(&args.len()) {
-                c.error(format!("No. of arguments mismatches for the function {}", name.name), span);
+                c.error(
+                    format!("No. of arguments mismatches for the function {}", name.name),
+                    span,
+                );
                 false
             } else {
                 true
@@ -454,7 +470,10 @@ impl<'a> FnCompiler<'a> {
             "collection" => {
                 let pairs = args.iter().filter(|a| matches!(a.kind, A::Pair(..))).count();
                 if pairs > 0 && pairs < args.len() {
-                    self.error("a Collection holds either values or key-value pairs, not both", span);
+                    self.error(
+                        "a Collection holds either values or key-value pairs, not both",
+                        span,
+                    );
                 }
                 if pairs > 0 {
                     ExprKind::Map(
@@ -469,11 +488,17 @@ impl<'a> FnCompiler<'a> {
                     ExprKind::List(self.exprs(args))
                 }
             }
-            "geturl" if want(self, 1..=3) => ExprKind::LegacyHttp { post: false, args: self.exprs(args) },
-            "posturl" if want(self, 2..=4) => ExprKind::LegacyHttp { post: true, args: self.exprs(args) },
+            "geturl" if want(self, 1..=3) => {
+                ExprKind::LegacyHttp { post: false, args: self.exprs(args) }
+            }
+            "posturl" if want(self, 2..=4) => {
+                ExprKind::LegacyHttp { post: true, args: self.exprs(args) }
+            }
             "if" | "ifnull" | "geturl" | "posturl" => ExprKind::Const(Value::Null),
             _ => match builtins::lookup(&lower) {
-                Some(cands) => ExprKind::Builtin { name: lower.into(), cands, args: self.exprs(args) },
+                Some(cands) => {
+                    ExprKind::Builtin { name: lower.into(), cands, args: self.exprs(args) }
+                }
                 None => {
                     self.error(format!("unknown function '{}'", name.name), name.span);
                     ExprKind::Const(Value::Null)
@@ -489,9 +514,10 @@ impl<'a> FnCompiler<'a> {
             let key = entry.key.to_ascii_lowercase().replace(' ', "-");
             // `type: GET`: a bare word that is not a variable is its own text.
             let value = match &entry.value.kind {
-                A::Var(id) if !self.slots.contains_key(&id.name) => {
-                    Expr { kind: ExprKind::Const(Value::text(id.name.as_str())), span: entry.value.span }
-                }
+                A::Var(id) if !self.slots.contains_key(&id.name) => Expr {
+                    kind: ExprKind::Const(Value::text(id.name.as_str())),
+                    span: entry.value.span,
+                },
                 _ => self.expr(&entry.value),
             };
             entries.push((key, value));
@@ -555,7 +581,9 @@ fn mentions(e: &ast::Expr, name: &str) -> bool {
         A::Call(_, args) | A::TypedCtor { args, .. } => args.iter().any(|x| mentions(x, name)),
         A::Field(r, _) => mentions(r, name),
         A::Method(r, _, args) => mentions(r, name) || args.iter().any(|x| mentions(x, name)),
-        A::Index(a, b) | A::Binary(_, a, b) | A::Pair(a, b) => mentions(a, name) || mentions(b, name),
+        A::Index(a, b) | A::Binary(_, a, b) | A::Pair(a, b) => {
+            mentions(a, name) || mentions(b, name)
+        }
         A::Unary(_, x) => mentions(x, name),
         A::Task(t) | A::Insert(t) => t.entries.iter().any(|en| mentions(&en.value, name)),
     }

@@ -18,7 +18,12 @@ pub struct Ctx<'h> {
 }
 
 impl<'h> Ctx<'h> {
-    pub(crate) fn new(host: &'h mut dyn Host, limits: Limits, time_zone: String, seed: u64) -> Ctx<'h> {
+    pub(crate) fn new(
+        host: &'h mut dyn Host,
+        limits: Limits,
+        time_zone: String,
+        seed: u64,
+    ) -> Ctx<'h> {
         Ctx {
             host,
             limits,
@@ -39,7 +44,9 @@ impl<'h> Ctx<'h> {
                 .case_insensitive(ignore_case)
                 .size_limit(1 << 22)
                 .build()
-                .map_err(|e| RuntimeError::new(format!("invalid regular expression '{pattern}': {e}")))?;
+                .map_err(|e| {
+                    RuntimeError::new(format!("invalid regular expression '{pattern}': {e}"))
+                })?;
             if self.regexes.len() > 256 {
                 self.regexes.clear();
             }

@@ -28,12 +28,20 @@ pub type Result<T, E = RuntimeError> = std::result::Result<T, E>;
 impl RuntimeError {
     #[cold]
     pub fn new(message: impl Into<String>) -> RuntimeError {
-        RuntimeError(Box::new(Inner { kind: ErrorKind::Runtime, message: message.into(), span: None }))
+        RuntimeError(Box::new(Inner {
+            kind: ErrorKind::Runtime,
+            message: message.into(),
+            span: None,
+        }))
     }
 
     #[cold]
     pub fn limit(message: impl Into<String>) -> RuntimeError {
-        RuntimeError(Box::new(Inner { kind: ErrorKind::Limit, message: message.into(), span: None }))
+        RuntimeError(Box::new(Inner {
+            kind: ErrorKind::Limit,
+            message: message.into(),
+            span: None,
+        }))
     }
 
     pub fn kind(&self) -> ErrorKind {

@@ -38,11 +38,24 @@ impl<'p, 'h> Machine<'p, 'h> {
         source: &'p str,
         lines: &'p LineIndex,
     ) -> Machine<'p, 'h> {
-        Machine { ctx, functions, globals: FxHashMap::default(), source, lines, depth: 0, stack: Vec::new() }
+        Machine {
+            ctx,
+            functions,
+            globals: FxHashMap::default(),
+            source,
+            lines,
+            depth: 0,
+            stack: Vec::new(),
+        }
     }
 
     /// Runs a function body with its parameters in the first slots.
-    pub(crate) fn call_function(&mut self, f: &Function, args: Vec<Value>, span: Span) -> Result<Value> {
+    pub(crate) fn call_function(
+        &mut self,
+        f: &Function,
+        args: Vec<Value>,
+        span: Span,
+    ) -> Result<Value> {
         if self.depth >= self.ctx.limits.max_call_depth {
             return Err(RuntimeError::limit(format!(
                 "more than {} nested function calls (limit)",
@@ -94,7 +107,10 @@ impl<'p, 'h> Machine<'p, 'h> {
     }
 
     fn stmt(&mut self, s: &Stmt, frame: &mut [Value]) -> Result<Flow> {
-        if !matches!(s.kind, StmtKind::ForEach { .. } | StmtKind::ForIndex { .. } | StmtKind::While { .. }) {
+        if !matches!(
+            s.kind,
+            StmtKind::ForEach { .. } | StmtKind::ForIndex { .. } | StmtKind::While { .. }
+        ) {
             self.tick(s.span)?;
         }
         match &s.kind {
@@ -159,7 +175,12 @@ impl<'p, 'h> Machine<'p, 'h> {
             StmtKind::ForIndex { slot, iter, body } => {
                 let n = match self.eval(iter, frame)? {
                     Value::List(l) => l.borrow().len(),
-                    other => return fail(format!("'for each index' needs a list, not {}", other.ty().name())),
+                    other => {
+                        return fail(format!(
+                            "'for each index' needs a list, not {}",
+                            other.ty().name()
+                        ))
+                    }
                 };
                 for i in 0..n {
                     self.tick(s.span)?;
@@ -231,7 +252,11 @@ impl<'p, 'h> Machine<'p, 'h> {
     }
 
     /// The elements a `for each` walks: a snapshot taken when the loop starts.
-    fn iteration_items(&mut self, iter: &Expr, frame: &mut [Value]) -> Result<SmallVec<[Value; 8]>> {
+    fn iteration_items(
+        &mut self,
+        iter: &Expr,
+        frame: &mut [Value],
+    ) -> Result<SmallVec<[Value; 8]>> {
         match self.eval(iter, frame)? {
             Value::List(l) => Ok(l.borrow().iter().cloned().collect()),
             Value::Map(m) => Ok(m.borrow().keys().cloned().collect()),
@@ -252,7 +277,9 @@ impl<'p, 'h> Machine<'p, 'h> {
                 m.insert(key, value);
                 Ok(())
             }
-            other => fail(format!("cannot set '{}' on a {} value", key.to_display(), other.ty().name())),
+            other => {
+                fail(format!("cannot set '{}' on a {} value", key.to_display(), other.ty().name()))
+            }
         }
     }
 
@@ -284,7 +311,13 @@ impl<'p, 'h> Machine<'p, 'h> {
         Ok(())
     }
 
-    fn append_generic(&mut self, slot: usize, start: Value, parts: &[Expr], frame: &mut [Value]) -> Result<()> {
+    fn append_generic(
+        &mut self,
+        slot: usize,
+        start: Value,
+        parts: &[Expr],
+        frame: &mut [Value],
+    ) -> Result<()> {
         frame[slot] = start.clone();
         let mut acc = start;
         for p in parts {
@@ -319,7 +352,10 @@ impl<'p, 'h> Machine<'p, 'h> {
                 Ok(Value::list(out))
             }
             ExprKind::Map(pairs) => {
-                let mut map = crate::value::MapData::with_capacity_and_hasher(pairs.len(), Default::default());
+                let mut map = crate::value::MapData::with_capacity_and_hasher(
+                    pairs.len(),
+                    Default::default(),
+                );
                 for (k, v) in pairs {
                     let k = self.eval(k, frame)?;
                     let v = self.eval(v, frame)?;
@@ -398,7 +434,11 @@ impl<'p, 'h> Machine<'p, 'h> {
             ExprKind::Field(obj, key) => match self.eval(obj, frame)? {
                 Value::Map(m) => Ok(m.borrow().get(key).cloned().unwrap_or_default()),
                 Value::Null => fail(format!("cannot read '{}' of a null value", key.to_display())),
-                other => fail(format!("cannot read '{}' of a {} value", key.to_display(), other.ty().name())),
+                other => fail(format!(
+                    "cannot read '{}' of a {} value",
+                    key.to_display(),
+                    other.ty().name()
+                )),
             },
             ExprKind::Index(obj, idx) => {
                 let obj = self.eval(obj, frame)?;

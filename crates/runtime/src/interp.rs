@@ -66,10 +66,11 @@ impl Script {
 
     fn function_index(&self, name: &str) -> Option<usize> {
         let funcs = &self.compiled.functions;
-        funcs
-            .iter()
-            .position(|f| f.name.eq_ignore_ascii_case(name))
-            .or_else(|| funcs.iter().position(|f| f.name.rsplit('.').next().is_some_and(|n| n.eq_ignore_ascii_case(name))))
+        funcs.iter().position(|f| f.name.eq_ignore_ascii_case(name)).or_else(|| {
+            funcs.iter().position(|f| {
+                f.name.rsplit('.').next().is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+        })
     }
 }
 
@@ -159,10 +160,20 @@ impl Interpreter {
 
     /// Runs `entry` of `script`. For a function, `args` are matched to its
     /// parameters by name; for top-level statements they are variables.
-    pub fn run(&self, script: &Script, entry: Entry<'_>, args: Vec<(String, Value)>, host: &mut dyn Host) -> Outcome {
+    pub fn run(
+        &self,
+        script: &Script,
+        entry: Entry<'_>,
+        args: Vec<(String, Value)>,
+        host: &mut dyn Host,
+    ) -> Outcome {
         let fail = |kind, message: String, span: Option<Span>| {
             let (line, column) = span.map(|s| script.line_col(s.start)).unwrap_or((0, 0));
-            Outcome { result: Value::Null, error: Some(Failure { kind, message, span, line, column }), statements: 0 }
+            Outcome {
+                result: Value::Null,
+                error: Some(Failure { kind, message, span, line, column }),
+                statements: 0,
+            }
         };
         if let Some(d) = script.diagnostics.iter().find(|d| d.is_error()) {
             return fail(FailureKind::Syntax, d.message.clone(), Some(d.span));
@@ -170,7 +181,13 @@ impl Interpreter {
         let function = match entry {
             Entry::Function(name) => match script.function_index(name) {
                 Some(i) => Some(i),
-                None => return fail(FailureKind::Usage, format!("the file defines no function '{name}'"), None),
+                None => {
+                    return fail(
+                        FailureKind::Usage,
+                        format!("the file defines no function '{name}'"),
+                        None,
+                    )
+                }
             },
             Entry::Auto if script.compiled.main.is_some() => None,
             Entry::Auto => match script.compiled.functions.len() {
@@ -189,7 +206,8 @@ impl Interpreter {
             },
         };
         let ctx = Ctx::new(host, self.limits.clone(), self.time_zone.clone(), self.seed);
-        let mut machine = Machine::new(ctx, &script.compiled.functions, &script.source, &script.lines);
+        let mut machine =
+            Machine::new(ctx, &script.compiled.functions, &script.source, &script.lines);
         let res = match function {
             Some(i) => {
                 let f = &script.compiled.functions[i];
@@ -204,7 +222,11 @@ impl Interpreter {
                         None => {
                             return fail(
                                 FailureKind::Usage,
-                                format!("function '{}' has no parameter '{name}' (parameters: {})", f.name, f.params.join(", ")),
+                                format!(
+                                    "function '{}' has no parameter '{name}' (parameters: {})",
+                                    f.name,
+                                    f.params.join(", ")
+                                ),
                                 None,
                             )
                         }
@@ -213,7 +235,10 @@ impl Interpreter {
                 if let Some(p) = given.iter().position(|g| !g) {
                     return fail(
                         FailureKind::Usage,
-                        format!("function '{}' needs its argument '{}' (--arg {}=VALUE)", f.name, f.params[p], f.params[p]),
+                        format!(
+                            "function '{}' needs its argument '{}' (--arg {}=VALUE)",
+                            f.name, f.params[p], f.params[p]
+                        ),
                         None,
                     );
                 }

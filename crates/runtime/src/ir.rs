@@ -28,8 +28,15 @@ pub(crate) enum ExprKind {
     LocalInt(BinOp, u32, i64),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
-    Builtin { name: Box<str>, cands: &'static Candidates, args: Vec<Expr> },
-    UserCall { func: u32, args: Vec<Expr> },
+    Builtin {
+        name: Box<str>,
+        cands: &'static Candidates,
+        args: Vec<Expr>,
+    },
+    UserCall {
+        func: u32,
+        args: Vec<Expr>,
+    },
     /// `if(c, a, b)`: only the chosen branch runs.
     If(Box<[Expr; 3]>),
     /// `ifnull(a, b)`: `b` runs only when `a` is null.
@@ -41,9 +48,15 @@ pub(crate) enum ExprKind {
     SysVar(Box<str>),
     Task(Box<Task>),
     /// `zoho.crm.getRecordById(…)` and other integration tasks (lower-case name).
-    Integration { name: Box<str>, args: Vec<Expr> },
+    Integration {
+        name: Box<str>,
+        args: Vec<Expr>,
+    },
     /// `getUrl(url[, headers][, simple])` / `postUrl(url, body[, headers][, simple])`.
-    LegacyHttp { post: bool, args: Vec<Expr> },
+    LegacyHttp {
+        post: bool,
+        args: Vec<Expr>,
+    },
     /// Parsed but not runnable outside Zoho (Creator forms, …).
     Unsupported(Box<str>),
 }
@@ -72,10 +85,25 @@ pub(crate) enum StmtKind {
     Break,
     Continue,
     If(Vec<(Expr, Vec<Stmt>)>, Vec<Stmt>),
-    ForEach { slot: u32, iter: Expr, body: Vec<Stmt> },
-    ForIndex { slot: u32, iter: Expr, body: Vec<Stmt> },
-    While { cond: Expr, body: Vec<Stmt> },
-    Try { body: Vec<Stmt>, slot: Option<u32>, handler: Vec<Stmt> },
+    ForEach {
+        slot: u32,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
+    ForIndex {
+        slot: u32,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
+    While {
+        cond: Expr,
+        body: Vec<Stmt>,
+    },
+    Try {
+        body: Vec<Stmt>,
+        slot: Option<u32>,
+        handler: Vec<Stmt>,
+    },
     Unsupported(Box<str>),
 }
 

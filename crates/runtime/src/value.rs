@@ -145,8 +145,7 @@ impl Value {
                     return true;
                 }
                 let (a, b) = (a.borrow(), b.borrow());
-                a.len() == b.len()
-                    && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v.loose_eq(w)))
+                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v.loose_eq(w)))
             }
             _ => self == other,
         }

@@ -33,7 +33,10 @@ impl Machine<'_, '_> {
         }
     }
 
-    fn invokeurl_request<'v>(&self, get: &dyn Fn(&str) -> Option<&'v Value>) -> Result<HttpRequest> {
+    fn invokeurl_request<'v>(
+        &self,
+        get: &dyn Fn(&str) -> Option<&'v Value>,
+    ) -> Result<HttpRequest> {
         let mut url = match get("url") {
             Some(Value::Text(s)) if !s.is_empty() => s.to_string(),
             Some(Value::Null) | None => return fail("invokeurl: `url` is null"),
@@ -44,7 +47,9 @@ impl Machine<'_, '_> {
             Some(v) => v.to_display().to_ascii_uppercase(),
         };
         if !METHODS.contains(&method.as_str()) {
-            return fail(format!("invokeurl: unknown request type '{method}' (use GET, POST, PUT, PATCH or DELETE)"));
+            return fail(format!(
+                "invokeurl: unknown request type '{method}' (use GET, POST, PUT, PATCH or DELETE)"
+            ));
         }
         let mut headers = Vec::new();
         match get("headers") {
@@ -54,7 +59,9 @@ impl Machine<'_, '_> {
                     headers.push((k.to_display(), v.to_display()));
                 }
             }
-            Some(v) => return fail(format!("invokeurl: `headers` must be a map, not {}", v.ty().name())),
+            Some(v) => {
+                return fail(format!("invokeurl: `headers` must be a map, not {}", v.ty().name()))
+            }
         }
         if let Some(ct) = get("content-type").filter(|v| !v.is_null()) {
             headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
@@ -138,7 +145,8 @@ impl Machine<'_, '_> {
         for a in rest {
             match a {
                 Value::Map(m) => {
-                    headers = m.borrow().iter().map(|(k, v)| (k.to_display(), v.to_display())).collect()
+                    headers =
+                        m.borrow().iter().map(|(k, v)| (k.to_display(), v.to_display())).collect()
                 }
                 Value::Bool(b) => simple = *b,
                 _ => {}
@@ -200,7 +208,9 @@ fn response_value(response: &HttpResponse, detailed: bool, parse: bool) -> Value
     if !detailed {
         return body;
     }
-    let headers = Value::map_from(response.headers.iter().map(|(k, v)| (k.as_str(), Value::text(v.as_str()))));
+    let headers = Value::map_from(
+        response.headers.iter().map(|(k, v)| (k.as_str(), Value::text(v.as_str()))),
+    );
     Value::map_from([
         ("responseCode", Value::Int(response.status as i64)),
         ("responseHeader", headers),

@@ -96,7 +96,9 @@ fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
         Value::Dec(d) => serde_json::Number::from_f64(*d).map(J::Number).unwrap_or(J::Null),
         Value::Text(s) => J::String(s.to_string()),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => J::String(v.to_display()),
-        Value::List(items) => J::Array(items.borrow().iter().map(|x| to_json_depth(x, depth + 1)).collect()),
+        Value::List(items) => {
+            J::Array(items.borrow().iter().map(|x| to_json_depth(x, depth + 1)).collect())
+        }
         Value::Map(map) => J::Object(
             map.borrow()
                 .iter()
@@ -175,7 +177,8 @@ impl<'de> Visitor<'de> for JsonVisitor {
         Ok(Value::list(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map = MapData::with_capacity_and_hasher(access.size_hint().unwrap_or(0), Default::default());
+        let mut map =
+            MapData::with_capacity_and_hasher(access.size_hint().unwrap_or(0), Default::default());
         while let Some((k, JsonValue(v))) = access.next_entry::<String, JsonValue>()? {
             map.insert(Value::from(k), v);
         }
