@@ -1,0 +1,178 @@
+//! Books v3: organizations, contacts, generic modules, errors.
+
+mod support;
+
+use dg_sandbox::Body;
+use serde_json::{json, Value};
+use support::{body, json_string_form, Fixture};
+
+const BOOKS: &str = "https://www.zohoapis.com/books/v3";
+
+fn fixture() -> Fixture {
+    Fixture::new(
+        &json!({"books": {"contacts": [
+            {"contact_id": "1", "contact_name": "Acme Ltd", "company_name": "Acme", "email": "ops@acme.test", "status": "active"},
+            {"contact_id": "2", "contact_name": "Globex", "email": "hi@globex.test", "status": "inactive"}
+        ]}})
+        .to_string(),
+    )
+}
+
+#[test]
+fn default_organization_and_wrong_organization() {
+    let mut f = fixture();
+    let orgs = body(&f.get(&format!("{BOOKS}/organizations")));
+    assert_eq!(orgs["organizations"][0]["organization_id"], "10234695");
+    let ok = f.get(&format!("{BOOKS}/contacts?organization_id=10234695"));
+    assert_eq!(ok.status, 200);
+    let wrong = f.get(&format!("{BOOKS}/contacts/1?organization_id=999"));
+    assert_eq!(wrong.status, 401);
+    assert_eq!(
+        body(&wrong),
+        json!({"code": 6041, "message": "This user is not associated with the CompanyID/CompanyName:999."})
+    );
+}
+
+#[test]
+fn list_filters() {
+    let mut f = fixture();
+    let ids = |f: &mut Fixture, query: &str| -> Vec<Value> {
+        let response = f.get(&format!("{BOOKS}/contacts?{query}"));
+        assert_eq!(response.status, 200, "{query}");
+        body(&response)["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["contact_id"].clone())
+            .collect()
+    };
+    assert_eq!(ids(&mut f, "search_text=ACME"), [json!("1")]);
+    assert_eq!(ids(&mut f, "search_text=globex.TEST"), [json!("2")]);
+    assert_eq!(ids(&mut f, "email=HI@globex.test"), [json!("2")]);
+    assert_eq!(ids(&mut f, "contact_name_startswith=glo"), [json!("2")]);
+    assert_eq!(ids(&mut f, "filter_by=Status.Active"), [json!("1")]);
+    assert_eq!(
+        ids(&mut f, "filter_by=Status.All&sort_column=contact_name&sort_order=D"),
+        [json!("2"), json!("1")]
+    );
+    assert_eq!(ids(&mut f, "per_page=1&page=2"), [json!("2")]);
+    assert_eq!(ids(&mut f, "unknown_param=1"), [json!("1"), json!("2")]);
+    let listed = body(&f.get(&format!("{BOOKS}/contacts?per_page=1")));
+    assert_eq!(listed["page_context"]["has_more_page"], true);
+    assert_eq!(listed["page_context"]["per_page"], 1);
+
+    let bad = f.get(&format!("{BOOKS}/contacts?filter_by=Status.Sideways"));
+    assert_eq!(bad.status, 400);
+    assert_eq!(body(&bad), json!({"code": 2, "message": "Invalid value passed for filter_by"}));
+}
+
+#[test]
+fn get_and_missing_contact() {
+    let mut f = fixture();
+    let found = body(&f.get(&format!("{BOOKS}/contacts/1")));
+    assert_eq!((found["code"].clone(), found["message"].clone()), (json!(0), json!("success")));
+    assert_eq!(found["contact"]["contact_name"], "Acme Ltd");
+    let missing = f.get(&format!("{BOOKS}/contacts/404"));
+    assert_eq!(missing.status, 404);
+    assert_eq!(body(&missing), json!({"code": 1002, "message": "Contact does not exist."}));
+}
+
+#[test]
+fn create_from_json_body_and_duplicate_names() {
+    let mut f = fixture();
+    let url = format!("{BOOKS}/contacts");
+    let created = f.send_json(
+        "POST",
+        &url,
+        json!({"contact_name": "Initech", "contact_persons": [
+        {"first_name": "Bill"}, {"first_name": "Peter", "is_primary_contact": true}]}),
+    );
+    assert_eq!(created.status, 201);
+    let contact = body(&created)["contact"].clone();
+    assert_eq!(contact["status"], "active");
+    assert_eq!(contact["contact_type"], "customer");
+    assert_eq!(contact["contact_persons"][0]["is_primary_contact"], false);
+    assert_eq!(contact["primary_contact_id"], contact["contact_persons"][1]["contact_person_id"]);
+
+    let duplicate = f.send("POST", &url, json_string_form(&json!({"contact_name": "acme ltd"})));
+    assert_eq!((duplicate.status, body(&duplicate)["code"].clone()), (400, json!(3062)));
+    let unnamed = f.send("POST", &url, json_string_form(&json!({"email": "x@y.z"})));
+    assert_eq!(
+        body(&unnamed),
+        json!({"code": 2, "message": "Invalid value passed for contact_name"})
+    );
+    let broken = f.send("POST", &url, Body::Form(vec![("JSONString".into(), "{not json".into())]));
+    assert_eq!(body(&broken)["message"], "Invalid value passed for JSONString");
+    let urlencoded = f.send(
+        "POST",
+        &url,
+        Body::Text("JSONString=%7B%22contact_name%22%3A%22Umbrella%22%7D".into()),
+    );
+    assert_eq!(urlencoded.status, 201);
+}
+
+#[test]
+fn update_merges_contact_persons_by_id() {
+    let mut f = fixture();
+    let url = format!("{BOOKS}/contacts");
+    let created = body(&f.send(
+        "POST",
+        &url,
+        json_string_form(&json!({"contact_name": "Hooli",
+        "contact_persons": [{"first_name": "Gavin", "phone": "1"}]})),
+    ));
+    let id = created["contact"]["contact_id"].as_str().unwrap().to_string();
+    let person_id = created["contact"]["contact_persons"][0]["contact_person_id"].clone();
+    let update = json!({"contact_persons": [{"contact_person_id": person_id, "phone": "2"}, {"first_name": "Richard"}]});
+    let updated = body(&f.send("PUT", &format!("{url}/{id}"), json_string_form(&update)));
+    let persons = updated["contact"]["contact_persons"].as_array().unwrap().clone();
+    assert_eq!(persons.len(), 2);
+    assert_eq!(persons[0]["first_name"], "Gavin", "known person merged");
+    assert_eq!(persons[0]["phone"], "2");
+    assert_eq!(persons[0]["is_primary_contact"], true);
+    assert_eq!(updated["contact"]["contact_name"], "Hooli");
+    let none = f.send("PUT", &format!("{url}/777"), json_string_form(&json!({"phone": "1"})));
+    assert_eq!(none.status, 404);
+}
+
+#[test]
+fn generic_modules_and_delete() {
+    let mut f = Fixture::new("{}");
+    let url = format!("{BOOKS}/invoices");
+    let created =
+        f.send_json("POST", &url, json!({"customer_id": "1", "line_items": [{"rate": 10}]}));
+    assert_eq!(created.status, 201);
+    let invoice = body(&created);
+    assert_eq!(invoice["message"], "The invoice has been created.");
+    assert_eq!(invoice["invoice"]["invoice_number"], "INV-000001");
+    assert_eq!(invoice["invoice"]["status"], "draft");
+    let id = invoice["invoice"]["invoice_id"].as_str().unwrap().to_string();
+    let listed = body(&f.get(&url));
+    assert_eq!(listed["invoices"][0]["invoice_id"], id.as_str());
+    let saved = body(&f.send_json("PUT", &format!("{url}/{id}"), json!({"status": "sent"})));
+    assert_eq!(saved["message"], "Invoice information has been saved.");
+    let deleted = body(&f.send("DELETE", &format!("{url}/{id}"), Body::None));
+    assert_eq!(deleted, json!({"code": 0, "message": "The invoice has been deleted."}));
+    assert_eq!(f.get(&format!("{url}/{id}")).status, 404);
+    let payment = body(&f.send_json(
+        "POST",
+        &format!("{BOOKS}/customerpayments"),
+        json!({"customer_id": "1"}),
+    ));
+    assert!(payment["payment"]["payment_id"].is_string());
+}
+
+#[test]
+fn unknown_paths_name_method_and_path() {
+    let mut f = fixture();
+    let response = f.send("PATCH", "https://books.zoho.eu/api/v3/widgets/1", Body::None);
+    assert_eq!(response.status, 404);
+    let error = body(&response);
+    assert_eq!(error["code"], 5);
+    assert_eq!(error["details"], json!({"method": "PATCH", "path": "/api/v3/widgets/1"}));
+    let active = f.send("POST", &format!("{BOOKS}/contacts/2/active"), Body::None);
+    assert_eq!(
+        body(&active),
+        json!({"code": 0, "message": "The contact has been marked as active."})
+    );
+}
