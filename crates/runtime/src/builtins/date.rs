@@ -398,8 +398,12 @@ fn add_business_hour(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let name = "addBusinessHour";
     let start = arg_dt(ctx, args, 0, name)?;
     let secs = business_seconds(args.get(1).unwrap_or(&Value::Null))?;
-    let cal = Calendar::from_args(args, 2, name)?;
-    let hours = Hours::from_arg(args.get(4), name)?;
+    // The business-hours map may also come early, in place of the lists.
+    let is_map = |v: &Value| matches!(v, Value::Map(_));
+    let early_map = args.iter().take(4).skip(2).find(|v| is_map(v));
+    let hours = Hours::from_arg(args.get(4).or(early_map), name)?;
+    let lists: Vec<Value> = args.iter().take(4).filter(|v| !is_map(v)).cloned().collect();
+    let cal = Calendar::from_args(&lists, 2, name)?;
     business::shift_business_time(start, secs, &cal, hours, name).map(Value::DateTime)
 }
 
@@ -1091,6 +1095,21 @@ mod tests {
                 &[d("06-Jan-2020 11:00:00"), n(-2), weekend.clone(), hols.clone(), hours.clone()]
             ),
             "01-Jan-2020 16:00:00"
+        );
+        // the hours map may come right after the count
+        assert_eq!(
+            ok(
+                "addBusinessHour",
+                &[d("06-Jan-2020 16:00:00"), n(2), Value::map_from([("end", t("18"))])]
+            ),
+            "06-Jan-2020 18:00:00"
+        );
+        assert_eq!(
+            ok(
+                "addBusinessHour",
+                &[d("10-Jan-2020 16:00:00"), n(2), list(vec![t("Sunday")]), hours.clone()]
+            ),
+            "11-Jan-2020 11:00:00"
         );
         // defaults: Sat+Sun weekend, 9 to 17
         assert_eq!(
