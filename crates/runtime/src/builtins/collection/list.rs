@@ -1,6 +1,7 @@
 //! Index-value collections (lists) and the numeric collection functions.
 
 use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHashSet;
 
@@ -36,10 +37,13 @@ pub(super) fn add_all(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 pub(super) fn remove_all(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let list = recv_list(args, "removeAll")?;
     let items = other_items(arg(args, 1), "removeAll")?;
-    // Hashing a list or map hashes its content; nothing mutates them while in the set.
+    // Nothing is mutated while the set lives (the receiver is only read until
+    // the kept elements are written back).
     #[allow(clippy::mutable_key_type)]
-    let gone: FxHashSet<Value> = items.into_iter().collect();
-    with_items(list, |items| items.retain(|v| !gone.contains(v)));
+    let gone: FxHashSet<Shallow<'_>> = items.iter().map(Shallow).collect();
+    let kept: Vec<Value> =
+        list.borrow().iter().filter(|v| !gone.contains(&Shallow(v))).cloned().collect();
+    *list.borrow_mut() = kept;
     Ok(Value::Null)
 }
 
@@ -209,9 +213,25 @@ pub(super) fn distinct(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 
 /// Unique values in first-occurrence order.
 pub(super) fn unique<'a>(items: impl Iterator<Item = &'a Value>) -> Vec<Value> {
-    #[allow(clippy::mutable_key_type)]
+    #[allow(clippy::mutable_key_type)] // read-only while the set lives
     let mut seen = FxHashSet::default();
-    items.filter(|v| seen.insert(*v)).cloned().collect()
+    items.filter(|v| seen.insert(Shallow(v))).cloned().collect()
+}
+
+/// A value as a hash-set key: hashed without walking into lists and maps
+/// (only their kind and length), so a list that holds itself cannot send the
+/// hash into endless recursion; equality is `Value`'s own.
+#[derive(PartialEq, Eq)]
+struct Shallow<'a>(&'a Value);
+
+impl Hash for Shallow<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        match self.0 {
+            Value::List(l) => (1u8, l.try_borrow().map_or(0, |l| l.len())).hash(h),
+            Value::Map(m) => (2u8, m.try_borrow().map_or(0, |m| m.len())).hash(h),
+            v => v.hash(h),
+        }
+    }
 }
 
 /// `list.subList(start[, end])`: a new list of the elements from `start`
@@ -505,6 +525,15 @@ mod tests {
         let mixed = j(r#"{"a":1,"b":"x"}"#);
         assert!(call("sort", std::slice::from_ref(&mixed)).unwrap().is_null());
         assert_eq!(mixed.to_display(), r#"{"a":1,"b":"x"}"#);
+    }
+
+    #[test]
+    fn self_containing_list_does_not_recurse() {
+        let l = j("[1,1]");
+        call("add", &[l.clone(), l.clone()]).unwrap();
+        assert_eq!(show("size", &[call("distinct", std::slice::from_ref(&l)).unwrap()]), "2");
+        call("removeAll", &[l.clone(), l.clone()]).unwrap();
+        assert_eq!(show("size", std::slice::from_ref(&l)), "0");
     }
 
     #[test]
