@@ -51,9 +51,11 @@ pub(crate) fn weekday_from_name(w: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i).ok())
 }
 
-/// Two-digit years: 00–49 → 2000–2049, 50–99 → 1950–1999.
+/// Two-digit years: 00–45 → 2000–2045, 46–99 → 1946–1999. This is the window
+/// Java's `SimpleDateFormat` (and so Zoho) uses — 80 years back, 20 ahead —
+/// taken at 2026 and fixed, so that scripts read the same every year.
 pub(crate) fn pivot_year(yy: i32) -> i32 {
-    if yy < 50 {
+    if yy <= 45 {
         2000 + yy
     } else {
         1900 + yy
@@ -619,9 +621,11 @@ mod tests {
             "47.08.15",
         ];
         for s in short {
-            assert_eq!(parse_date_part(s), d(2047, 8, 15), "{s}");
+            assert_eq!(parse_date_part(s), d(1947, 8, 15), "{s}");
         }
         assert_eq!(parse_date_part("15-Aug-87"), d(1987, 8, 15));
+        assert_eq!(parse_date_part("15-Aug-45"), d(2045, 8, 15));
+        assert_eq!(parse_date_part("01/02/03"), d(2003, 1, 2));
     }
 
     #[test]
@@ -808,7 +812,7 @@ mod tests {
         assert_eq!(weekday_from_name("sat"), Some(6));
         assert_eq!(weekday_from_name("Sunday"), Some(0));
         assert_eq!(weekday_from_name("Funday"), None);
-        assert_eq!(pivot_year(49), 2049);
-        assert_eq!(pivot_year(50), 1950);
+        assert_eq!(pivot_year(45), 2045);
+        assert_eq!(pivot_year(46), 1946);
     }
 }
