@@ -11,6 +11,9 @@ use crate::modules::Record;
 /// Zoho's documented limit on conditions in one criteria.
 pub(crate) const MAX_CONDITIONS: usize = 10;
 
+/// Deepest parenthesis nesting accepted (keeps the recursive parser's stack small).
+const MAX_DEPTH: usize = 32;
+
 const OPERATORS: [&str; 9] = [
     "equals",
     "not_equal",
@@ -33,7 +36,7 @@ pub(crate) enum Criteria {
 
 /// Parses criteria text (already URL-decoded); the error says what is wrong.
 pub(crate) fn parse(text: &str) -> Result<Criteria, String> {
-    let mut parser = Parser { chars: text.chars().collect(), pos: 0, conditions: 0 };
+    let mut parser = Parser { chars: text.chars().collect(), pos: 0, conditions: 0, depth: 0 };
     parser.skip_spaces();
     let criteria = if parser.peek() == Some('(') {
         parser.parse_or()?
@@ -52,6 +55,7 @@ struct Parser {
     chars: Vec<char>,
     pos: usize,
     conditions: usize,
+    depth: usize,
 }
 
 impl Parser {
@@ -111,6 +115,10 @@ impl Parser {
 
     fn parse_group(&mut self) -> Result<Criteria, String> {
         self.expect('(')?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!("parentheses nested deeper than {MAX_DEPTH}"));
+        }
         self.skip_spaces();
         let inner = if self.peek() == Some('(') {
             self.parse_or()?
@@ -119,6 +127,7 @@ impl Parser {
             self.condition(&raw)?
         };
         self.expect(')')?;
+        self.depth -= 1;
         Ok(inner)
     }
 
@@ -346,5 +355,9 @@ mod tests {
         }
         let many = ["(a:equals:b)"; 11].join("and");
         assert!(parse(&format!("({many})")).is_err());
+        let deep = format!("{}a:equals:b{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(parse(&deep).unwrap_err().contains("nested deeper"));
+        let ok = format!("{}a:equals:b{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert!(parse(&ok).is_ok());
     }
 }
