@@ -8,8 +8,9 @@
 //!
 //! - `list`: functions on index-value collections (add, sort, subList, …) and
 //!   the numeric ones (largest, percentile, rank, …).
-//! - `map`: functions on key-value collections (put, putAll, containKey, …).
-//! - `both`: functions that work on either kind (get, remove, keys, insert, …).
+//! - `map`: functions on key-value collections only (put, putAll, sortKey, …).
+//! - `both`: functions that work on either kind (get, remove, containsKey,
+//!   deleteKeys, keys, insert, …).
 //! - `json`: JSON text → Map / List and `getJSON`.
 
 mod both;

@@ -44,7 +44,7 @@ pub(super) fn merge(ctx: &Ctx<'_>, map: &mut MapData, pairs: MapData) -> Result<
 
 /// `map.sortKey([ascending])`: reorders the map by its keys in place and
 /// returns it; null (map unchanged) when the keys are of mixed types.
-/// <https://www.zoho.com/deluge/help/functions/collection.html>
+/// <https://zoho.com/deluge/help/functions/collection/sortkey.html>
 pub(super) fn sort_key(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let map = recv_map(args, "sortKey")?;
     let ascending = match args.get(1) {
