@@ -778,6 +778,7 @@ fn to_date(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 /// `x.toDateTime([pattern][, zone])` — a date-time from a date, a text (read in
 /// `zone` when given, then converted to the script's zone) or epoch
 /// milliseconds; a time alone is put on today's date.
+/// <https://www.zoho.com/deluge/help/functions/common/to-date-time.html>
 fn to_date_time(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let name = "toDateTime";
     let v = match args.first() {
