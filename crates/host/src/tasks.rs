@@ -99,7 +99,7 @@ fn data_body(record: &Value, options: Option<&Value>) -> String {
 
 /// Splits off a trailing connection link name: the last argument when it is text
 /// and more arguments were given than the task requires.
-fn split_connection<'a>(args: &'a [Value], required: usize) -> (&'a [Value], Option<String>) {
+fn split_connection(args: &[Value], required: usize) -> (&[Value], Option<String>) {
     match args.split_last() {
         Some((Value::Text(link), rest)) if args.len() > required => (rest, Some(link.to_string())),
         _ => (args, None),

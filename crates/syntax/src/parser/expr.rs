@@ -49,8 +49,19 @@ fn task_key<'t, 's: 't>(allow_eq: bool) -> P<'t, 's, (String, Span)> {
 }
 
 fn task_entries<'t, 's: 't>(expr: P<'t, 's, Expr>, allow_eq: bool) -> P<'t, 's, Vec<TaskEntry>> {
+    // `to: "a@x.com", "b@x.com"`: several comma-separated values make a list.
+    let more = just(Token::Comma).ignore_then(expr.clone().and_is(task_key(allow_eq).not()));
+    let value = expr.then(more.repeated().collect::<Vec<_>>()).map_with(|(first, rest), e| {
+        if rest.is_empty() {
+            first
+        } else {
+            let mut items = vec![first];
+            items.extend(rest);
+            mk(ExprKind::List(items), e.span())
+        }
+    });
     task_key(allow_eq)
-        .then(expr)
+        .then(value)
         .then_ignore(just(Token::Comma).or_not())
         .map(|((key, key_span), value)| TaskEntry { key, key_span, value })
         .repeated()

@@ -40,6 +40,11 @@ sendmail [ from: zoho.adminuserid to: "a@b.c" reply to: "x@y.z" subject: "s" mes
     let StmtKind::Expr(e) = &p.stmts[1].kind else { panic!() };
     let ExprKind::Task(t) = &e.kind else { panic!() };
     assert_eq!(t.entries[2].key, "reply to");
+    let p = ok(r#"sendmail [ to: "a@x.com", "b@x.com" subject: "s", message: "m" ]"#);
+    let StmtKind::Expr(e) = &p.stmts[0].kind else { panic!() };
+    let ExprKind::Task(t) = &e.kind else { panic!() };
+    assert!(matches!(t.entries[0].value.kind, ExprKind::List(ref l) if l.len() == 2));
+    assert_eq!(t.entries.len(), 3);
 }
 
 #[test]
