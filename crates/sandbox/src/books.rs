@@ -71,8 +71,9 @@ pub(crate) fn handle(books: &mut BooksState, counters: &mut Counters, call: &Cal
     let Some((&path, rest)) = segments.split_first() else {
         return books_invalid_url(call);
     };
-    let known = books.modules.find_name(path).is_some();
-    let Some(module) = BooksModule::lookup(path, !known) else {
+    let path = path.to_ascii_lowercase();
+    let known = books.modules.find_name(&path).is_some();
+    let Some(module) = BooksModule::lookup(&path, !known) else {
         return books_invalid_url(call);
     };
     let is_contacts = module.path == "contacts";

@@ -26,6 +26,8 @@
 //! `docs/sandbox.md` describes the state format, the routes, the error envelopes and which
 //! behaviours are confirmed from Zoho's documentation and which are the project's choices.
 
+#![warn(missing_docs)]
+
 mod books;
 mod books_modules;
 mod books_write;

@@ -71,6 +71,8 @@ impl<'de> Visitor<'de> for ModulesVisitor {
                 });
                 continue;
             }
+            // Books paths are lower case (`/books/v3/contacts`); so are its module keys.
+            let key = if self.books { key.to_ascii_lowercase() } else { key };
             let records = map.next_value::<Vec<Record>>()?;
             if out.modules.iter().any(|(name, _)| *name == key) {
                 return Err(de::Error::custom(format!("module {key:?} appears twice")));

@@ -67,6 +67,16 @@ fn list_filters() {
 }
 
 #[test]
+fn module_paths_ignore_case() {
+    let mut f =
+        Fixture::new(r#"{"books": {"Contacts": [{"contact_id": "1", "contact_name": "A"}]}}"#);
+    let listed = body(&f.get(&format!("{BOOKS}/Contacts")));
+    assert_eq!(listed["contacts"][0]["contact_id"], "1");
+    let saved: Value = serde_json::from_str(&f.sandbox.to_json()).unwrap();
+    assert!(saved["books"]["contacts"].is_array(), "module keys are lower-cased on load");
+}
+
+#[test]
 fn get_and_missing_contact() {
     let mut f = fixture();
     let found = body(&f.get(&format!("{BOOKS}/contacts/1")));
