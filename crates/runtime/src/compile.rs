@@ -422,7 +422,16 @@ impl<'a> FnCompiler<'a> {
         };
         let mut all = Vec::with_capacity(args.len() + 1);
         all.push(self.expr(recv));
-        all.extend(self.exprs(args));
+        for a in args {
+            // `c.insert("CRM" : 5)`: a pair argument is a one-pair map.
+            let e = match &a.kind {
+                A::Pair(k, v) => {
+                    Expr { kind: ExprKind::Map(vec![(self.expr(k), self.expr(v))]), span: a.span }
+                }
+                _ => self.expr(a),
+            };
+            all.push(e);
+        }
         ExprKind::Builtin { name: name.name.to_ascii_lowercase().into(), cands, args: all }
     }
 

@@ -6,7 +6,6 @@ mod json;
 
 use chrono::{NaiveDateTime, NaiveTime};
 use indexmap::IndexMap;
-use rustc_hash::FxBuildHasher;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
@@ -17,7 +16,7 @@ pub use json::{from_json, parse_json, to_json, to_json_string};
 
 pub type Text = Rc<String>;
 pub type ListRef = Rc<RefCell<Vec<Value>>>;
-pub type MapData = IndexMap<Value, Value, FxBuildHasher>;
+pub type MapData = IndexMap<Value, Value, foldhash::fast::RandomState>;
 pub type MapRef = Rc<RefCell<MapData>>;
 
 #[derive(Clone, Default)]
@@ -130,25 +129,7 @@ impl Value {
     /// Deluge's `==`: numbers compare by value across Number/Decimal, text is
     /// case-sensitive, dates by instant, lists and maps element-wise.
     pub fn loose_eq(&self, other: &Value) -> bool {
-        match (self, other) {
-            (Value::Int(a), Value::Dec(b)) | (Value::Dec(b), Value::Int(a)) => (*a as f64) == *b,
-            (Value::Date(a) | Value::DateTime(a), Value::Date(b) | Value::DateTime(b)) => a == b,
-            (Value::List(a), Value::List(b)) => {
-                if Rc::ptr_eq(a, b) {
-                    return true;
-                }
-                let (a, b) = (a.borrow(), b.borrow());
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.loose_eq(y))
-            }
-            (Value::Map(a), Value::Map(b)) => {
-                if Rc::ptr_eq(a, b) {
-                    return true;
-                }
-                let (a, b) = (a.borrow(), b.borrow());
-                a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v.loose_eq(w)))
-            }
-            _ => self == other,
-        }
+        loose_eq(self, other, 0)
     }
 
     /// Ordering for `<`, `>`, sort: numbers, text (by code point), dates, times, booleans.
@@ -197,28 +178,72 @@ impl Value {
     }
 }
 
+fn loose_eq(a: &Value, b: &Value, depth: usize) -> bool {
+    match (a, b) {
+        (Value::Int(x), Value::Dec(y)) | (Value::Dec(y), Value::Int(x)) => (*x as f64) == *y,
+        (Value::Date(x) | Value::DateTime(x), Value::Date(y) | Value::DateTime(y)) => x == y,
+        (Value::List(x), Value::List(y)) => {
+            if Rc::ptr_eq(x, y) || depth > MAX_DEPTH {
+                return Rc::ptr_eq(x, y);
+            }
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| loose_eq(p, q, depth + 1))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            if Rc::ptr_eq(x, y) || depth > MAX_DEPTH {
+                return Rc::ptr_eq(x, y);
+            }
+            let (x, y) = (x.borrow(), y.borrow());
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| loose_eq(v, w, depth + 1)))
+        }
+        _ => strict_eq(a, b, depth),
+    }
+}
+
+/// Deepest nesting compared or hashed element-wise; deeper (or cyclic) values
+/// compare by identity, so a list that contains itself never recurses forever.
+const MAX_DEPTH: usize = 64;
+
 /// Strict equality, used for map keys, `contains`, `indexOf`, `distinct`:
 /// types must match (`1` and `"1"` differ, `1` and `1.0` differ).
 impl PartialEq for Value {
+    #[inline]
     fn eq(&self, other: &Value) -> bool {
         match (self, other) {
-            (Value::Null, Value::Null) => true,
-            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Text(a), Value::Text(b)) => Rc::ptr_eq(a, b) || a.as_str() == b.as_str(),
             (Value::Int(a), Value::Int(b)) => a == b,
-            (Value::Dec(a), Value::Dec(b)) => a.to_bits() == b.to_bits() || a == b,
-            (Value::Text(a), Value::Text(b)) => a == b,
-            (Value::Date(a), Value::Date(b)) => a == b,
-            (Value::DateTime(a), Value::DateTime(b)) => a == b,
-            (Value::Time(a), Value::Time(b)) => a == b,
-            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b) || *a.borrow() == *b.borrow(),
-            (Value::Map(a), Value::Map(b)) => {
-                Rc::ptr_eq(a, b) || {
-                    let (a, b) = (a.borrow(), b.borrow());
-                    a.len() == b.len() && a.iter().all(|(k, v)| b.get(k) == Some(v))
-                }
-            }
-            _ => false,
+            _ => strict_eq(self, other, 0),
         }
+    }
+}
+
+fn strict_eq(a: &Value, b: &Value, depth: usize) -> bool {
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Int(a), Value::Int(b)) => a == b,
+        (Value::Dec(a), Value::Dec(b)) => a.to_bits() == b.to_bits() || a == b,
+        (Value::Text(a), Value::Text(b)) => a == b,
+        (Value::Date(a), Value::Date(b)) => a == b,
+        (Value::DateTime(a), Value::DateTime(b)) => a == b,
+        (Value::Time(a), Value::Time(b)) => a == b,
+        (Value::List(a), Value::List(b)) => {
+            if Rc::ptr_eq(a, b) || depth > MAX_DEPTH {
+                return Rc::ptr_eq(a, b);
+            }
+            let (a, b) = (a.borrow(), b.borrow());
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| strict_eq(x, y, depth + 1))
+        }
+        (Value::Map(a), Value::Map(b)) => {
+            if Rc::ptr_eq(a, b) || depth > MAX_DEPTH {
+                return Rc::ptr_eq(a, b);
+            }
+            let (a, b) = (a.borrow(), b.borrow());
+            a.len() == b.len()
+                && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| strict_eq(v, w, depth + 1)))
+        }
+        _ => false,
     }
 }
 
@@ -226,27 +251,33 @@ impl Eq for Value {}
 
 impl Hash for Value {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        std::mem::discriminant(self).hash(state);
-        match self {
-            Value::Null => {}
-            Value::Bool(b) => b.hash(state),
-            Value::Int(n) => n.hash(state),
-            Value::Dec(d) => {
-                let d = if *d == 0.0 { 0.0 } else { *d };
-                d.to_bits().hash(state)
-            }
-            Value::Text(s) => s.as_str().hash(state),
-            Value::Date(d) | Value::DateTime(d) => d.hash(state),
-            Value::Time(t) => t.hash(state),
-            Value::List(l) => {
-                let l = l.borrow();
-                l.len().hash(state);
+        hash_value(self, state, 0);
+    }
+}
+
+fn hash_value<H: Hasher>(v: &Value, state: &mut H, depth: usize) {
+    std::mem::discriminant(v).hash(state);
+    match v {
+        Value::Null => {}
+        Value::Bool(b) => b.hash(state),
+        Value::Int(n) => n.hash(state),
+        Value::Dec(d) => {
+            let d = if *d == 0.0 { 0.0 } else { *d };
+            d.to_bits().hash(state)
+        }
+        Value::Text(s) => s.as_str().hash(state),
+        Value::Date(d) | Value::DateTime(d) => d.hash(state),
+        Value::Time(t) => t.hash(state),
+        Value::List(l) => {
+            let l = l.borrow();
+            l.len().hash(state);
+            if depth < 4 {
                 for v in l.iter() {
-                    v.hash(state);
+                    hash_value(v, state, depth + 1);
                 }
             }
-            Value::Map(m) => m.borrow().len().hash(state),
         }
+        Value::Map(m) => m.borrow().len().hash(state),
     }
 }
 
@@ -303,6 +334,23 @@ mod tests {
         let m = Value::map_from([("a", Value::Int(1)), ("b", Value::Dec(2.0))]);
         assert_eq!(m.to_display(), r#"{"a":1,"b":2.0}"#);
         assert_eq!(Value::Null.to_display(), "null");
+    }
+
+    #[test]
+    fn cyclic_values_do_not_recurse_forever() {
+        let a = Value::list(vec![Value::Int(1)]);
+        let b = Value::list(vec![Value::Int(1)]);
+        if let (Value::List(x), Value::List(y)) = (&a, &b) {
+            x.borrow_mut().push(a.clone());
+            y.borrow_mut().push(b.clone());
+        }
+        assert!(a == a.clone());
+        assert!(a != b);
+        assert!(!a.loose_eq(&b));
+        let mut set = std::collections::HashSet::new();
+        set.insert(a.clone());
+        assert!(set.contains(&a));
+        assert!(a.to_display().len() < 100_000);
     }
 
     #[test]
