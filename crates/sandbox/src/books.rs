@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::books_modules::BooksModule;
+use crate::books_modules::{capitalised, BooksModule};
 use crate::books_write;
 use crate::counters::Counters;
 use crate::criteria::compare;
@@ -187,7 +187,7 @@ fn list(books: &BooksState, module: &BooksModule, call: &Call<'_>) -> Response {
         "page": page,
         "per_page": per_page,
         "has_more_page": found.len() > start.saturating_add(items.len()),
-        "report_name": capitalised_path(&module.path),
+        "report_name": capitalised(&module.path),
         "applied_filter": call.param("filter_by").unwrap_or("Status.All"),
         "sort_column": sort_column.unwrap_or("created_time"),
         "sort_order": call.param("sort_order").unwrap_or("A"),
@@ -267,9 +267,4 @@ pub(crate) fn text_of(record: &Record, field: &str) -> String {
         Some(Value::Bool(flag)) => flag.to_string(),
         _ => String::new(),
     }
-}
-
-fn capitalised_path(path: &str) -> String {
-    let mut chars = path.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -161,7 +161,8 @@ impl BooksModule {
     }
 }
 
-fn capitalised(text: &str) -> String {
+/// `text` with its first letter in upper case.
+pub(crate) fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

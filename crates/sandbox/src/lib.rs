@@ -37,6 +37,7 @@ mod envelope;
 mod mock;
 mod modules;
 mod records;
+mod records_upsert;
 mod records_write;
 mod route;
 mod sandbox;

@@ -12,8 +12,8 @@ use crate::envelope::{
     zoho_invalid_url, zoho_param_missing,
 };
 use crate::modules::{id_text, position_by_id, Modules, Record};
-use crate::records_write;
 use crate::route::Call;
+use crate::{records_upsert, records_write};
 use crate::{Response, Service};
 
 /// Zoho's page size limit and default.
@@ -64,6 +64,7 @@ pub(crate) fn handle(
         ("GET", [id]) => get(ctx.store, &module, id, call),
         ("GET", [id, relation]) => related(ctx.store, service, &module, id, relation, call),
         ("POST", []) => records_write::create(ctx),
+        ("POST", ["upsert"]) => records_upsert::upsert(ctx),
         ("PUT", []) => records_write::update(ctx, None),
         ("PUT", [id]) => records_write::update(ctx, Some(id)),
         ("DELETE", []) => records_write::delete(ctx, None),

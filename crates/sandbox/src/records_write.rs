@@ -111,7 +111,12 @@ pub(crate) fn delete(ctx: Write<'_, '_>, path_id: Option<&str>) -> Response {
 }
 
 /// Adds a record and returns its success entry.
-fn insert(store: &mut Modules, counters: &mut Counters, module: &str, fields: Record) -> Value {
+pub(crate) fn insert(
+    store: &mut Modules,
+    counters: &mut Counters,
+    module: &str,
+    fields: Record,
+) -> Value {
     let id = counters.id();
     let time = counters.zoho_time();
     let mut record = Map::new();
@@ -133,7 +138,7 @@ fn insert(store: &mut Modules, counters: &mut Counters, module: &str, fields: Re
 }
 
 /// Merges `fields` into `record` and returns the success entry.
-fn apply_update(
+pub(crate) fn apply_update(
     record: &mut Record,
     counters: &mut Counters,
     module: &str,
@@ -182,7 +187,7 @@ fn success(message: &str, details: Value) -> Value {
 }
 
 /// The answer for per-record results: 400 when all failed, 207 when some did.
-fn respond(results: Vec<Result<Value, Value>>, all_ok: u16) -> Response {
+pub(crate) fn respond(results: Vec<Result<Value, Value>>, all_ok: u16) -> Response {
     let failed = results.iter().filter(|result| result.is_err()).count();
     let status = match failed {
         0 => all_ok,
@@ -194,20 +199,29 @@ fn respond(results: Vec<Result<Value, Value>>, all_ok: u16) -> Response {
     json_response(status, &json!({"data": data}))
 }
 
-/// The `data` list of a JSON body, at most [`MAX_RECORDS`] entries.
-fn data_entries(call: &Call<'_>) -> Result<Vec<Value>, Response> {
+/// The `data` list of the request's JSON body, at most [`MAX_RECORDS`] entries.
+pub(crate) fn data_entries(call: &Call<'_>) -> Result<Vec<Value>, Response> {
+    request_body(call).and_then(|body| data_of(&body))
+}
+
+/// The request body as JSON (a text body; anything else is not JSON).
+pub(crate) fn request_body(call: &Call<'_>) -> Result<Value, Response> {
     let text = match &call.request.body {
         Body::Text(text) => text.as_str(),
         Body::None | Body::Form(_) => "",
     };
-    let body: Value = serde_json::from_str(text).map_err(|_| {
+    serde_json::from_str(text).map_err(|_| {
         zoho_error(
             400,
             "INVALID_DATA",
             "the request body must be a JSON object like {\"data\":[{…}]}",
             json!({"expected_data_type": "jsonobject"}),
         )
-    })?;
+    })
+}
+
+/// The `data` list of a body.
+pub(crate) fn data_of(body: &Value) -> Result<Vec<Value>, Response> {
     match body.get("data") {
         Some(Value::Array(entries)) if entries.len() > MAX_RECORDS => Err(limit_exceeded()),
         Some(Value::Array(entries)) if !entries.is_empty() => Ok(entries.clone()),
@@ -226,7 +240,7 @@ fn data_entries(call: &Call<'_>) -> Result<Vec<Value>, Response> {
     }
 }
 
-fn as_object(entry: Value) -> Result<Record, Value> {
+pub(crate) fn as_object(entry: Value) -> Result<Record, Value> {
     match entry {
         Value::Object(map) => Ok(map),
         _ => Err(zoho_error_value(
@@ -237,7 +251,7 @@ fn as_object(entry: Value) -> Result<Record, Value> {
     }
 }
 
-fn is_blank(value: Option<&Value>) -> bool {
+pub(crate) fn is_blank(value: Option<&Value>) -> bool {
     match value {
         None | Some(Value::Null) => true,
         Some(Value::String(text)) => text.trim().is_empty(),
@@ -245,7 +259,7 @@ fn is_blank(value: Option<&Value>) -> bool {
     }
 }
 
-fn mandatory_missing(field: &str) -> Value {
+pub(crate) fn mandatory_missing(field: &str) -> Value {
     zoho_error_value("MANDATORY_NOT_FOUND", "required field not found", json!({"api_name": field}))
 }
 
@@ -264,7 +278,7 @@ fn limit_exceeded() -> Response {
 
 /// Fields a create must carry, per service and module (the default layouts' required
 /// fields).
-fn mandatory_fields(service: Service, module: &str) -> &'static [&'static str] {
+pub(crate) fn mandatory_fields(service: Service, module: &str) -> &'static [&'static str] {
     match (service, module) {
         (_, "Contacts" | "Leads") => &["Last_Name"],
         (_, "Accounts") => &["Account_Name"],

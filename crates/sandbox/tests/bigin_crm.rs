@@ -215,3 +215,31 @@ fn bigin_v1_and_deals_alias_reach_pipelines() {
     let saved: Value = serde_json::from_str(&f.sandbox.to_json()).unwrap();
     assert_eq!(saved["bigin"]["Pipelines"][0]["Deal_Name"], "Big");
 }
+
+#[test]
+fn upsert_updates_duplicates_and_inserts_the_rest() {
+    let mut f = fixture();
+    let url = format!("{CRM}/Leads/upsert");
+    let response = f.send_json(
+        "POST",
+        &url,
+        json!({"data": [{"Last_Name": "Turing", "Company": "NPL"}, {"Last_Name": "Clarke", "Email": "j@c.uk"}],
+               "duplicate_check_fields": ["Last_Name"]}),
+    );
+    assert_eq!(response.status, 200);
+    let entries = body(&response)["data"].clone();
+    assert_eq!(
+        (entries[0]["action"].clone(), entries[0]["duplicate_field"].clone()),
+        (json!("update"), json!("Last_Name"))
+    );
+    assert_eq!(entries[0]["details"]["id"], "200");
+    assert_eq!(
+        (entries[1]["action"].clone(), entries[1]["duplicate_field"].clone()),
+        (json!("insert"), Value::Null)
+    );
+    assert_eq!(body(&f.get(&format!("{CRM}/Leads/200")))["data"][0]["Company"], "NPL");
+    let by_email = f.send_json("POST", &url, json!({"data": [{"Email": "J@C.UK", "Phone": "1"}]}));
+    assert_eq!(body(&by_email)["data"][0]["action"], "update", "Leads check Email by default");
+    let missing = f.send_json("POST", &url, json!({"data": [{"Phone": "2"}]}));
+    assert_eq!(body(&missing)["data"][0]["code"], "MANDATORY_NOT_FOUND");
+}
