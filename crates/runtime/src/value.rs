@@ -19,7 +19,7 @@ pub type ListRef = Rc<RefCell<Vec<Value>>>;
 pub type MapData = IndexMap<Value, Value, foldhash::fast::RandomState>;
 pub type MapRef = Rc<RefCell<MapData>>;
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub enum Value {
     #[default]
     Null,
@@ -35,6 +35,26 @@ pub enum Value {
     Time(NaiveTime),
     List(ListRef),
     Map(MapRef),
+}
+
+impl Clone for Value {
+    /// Spelled out per variant: the derived version copies payload bytes through
+    /// unaligned stack slots, which stalls hot variable reads.
+    #[inline]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Int(n) => Value::Int(*n),
+            Value::Text(s) => Value::Text(Rc::clone(s)),
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Null => Value::Null,
+            Value::Dec(d) => Value::Dec(*d),
+            Value::List(l) => Value::List(Rc::clone(l)),
+            Value::Map(m) => Value::Map(Rc::clone(m)),
+            Value::Date(d) => Value::Date(*d),
+            Value::DateTime(d) => Value::DateTime(*d),
+            Value::Time(t) => Value::Time(*t),
+        }
+    }
 }
 
 /// The type of a value, for messages and dispatch.
