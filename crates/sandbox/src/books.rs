@@ -87,6 +87,9 @@ pub(crate) fn handle(books: &mut BooksState, counters: &mut Counters, call: &Cal
         ("POST", [id, status @ ("active" | "inactive")]) if is_contacts => {
             books_write::mark_status(books, counters, &module, id, status)
         }
+        ("POST", [id, "status", status]) if !is_contacts && !status.is_empty() => {
+            books_write::mark_status(books, counters, &module, id, status)
+        }
         _ => books_invalid_url(call),
     }
 }

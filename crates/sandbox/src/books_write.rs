@@ -7,7 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::books::{find, text_of};
-use crate::books_modules::BooksModule;
+use crate::books_modules::{capitalised, BooksModule};
 use crate::counters::Counters;
 use crate::envelope::{books_error, books_invalid_value, json_response};
 use crate::modules::{id_text, position_by_id, Record};
@@ -110,7 +110,8 @@ pub(crate) fn delete(books: &mut BooksState, module: &BooksModule, id: &str) -> 
     }
 }
 
-/// POST `/contacts/{id}/active|inactive`.
+/// POST `/contacts/{id}/active|inactive` (`The contact has been marked as active.`) and
+/// POST `/{module}/{id}/status/{status}` (`Invoice status has been changed to Sent.`).
 pub(crate) fn mark_status(
     books: &mut BooksState,
     counters: &mut Counters,
@@ -121,10 +122,19 @@ pub(crate) fn mark_status(
     let Some(mut record) = find(books, module, id).cloned() else {
         return books_error(404, 1002, &module.missing_message());
     };
-    record.insert("status".to_string(), Value::String(status.to_string()));
+    let status = status.to_ascii_lowercase();
+    record.insert("status".to_string(), Value::String(status.clone()));
     record.insert("last_modified_time".to_string(), Value::String(counters.books_time()));
     store(books, module, id, record);
-    let message = format!("The {} has been marked as {status}.", module.label);
+    let message = if module.path == "contacts" {
+        format!("The {} has been marked as {status}.", module.label)
+    } else {
+        format!(
+            "{} status has been changed to {}.",
+            capitalised(&module.label),
+            capitalised(&status)
+        )
+    };
     json_response(200, &json!({"code": 0, "message": message}))
 }
 

@@ -22,25 +22,11 @@ const MAX_PER_PAGE: usize = 200;
 const BIGIN_MODULES: [&str; 8] =
     ["Contacts", "Accounts", "Pipelines", "Products", "Tasks", "Events", "Calls", "Notes"];
 
+#[rustfmt::skip]
 const CRM_MODULES: [&str; 18] = [
-    "Leads",
-    "Contacts",
-    "Accounts",
-    "Deals",
-    "Campaigns",
-    "Tasks",
-    "Cases",
-    "Events",
-    "Calls",
-    "Solutions",
-    "Products",
-    "Vendors",
-    "Price_Books",
-    "Quotes",
-    "Sales_Orders",
-    "Purchase_Orders",
-    "Invoices",
-    "Notes",
+    "Leads", "Contacts", "Accounts", "Deals", "Campaigns", "Tasks", "Cases", "Events", "Calls",
+    "Solutions", "Products", "Vendors", "Price_Books", "Quotes", "Sales_Orders",
+    "Purchase_Orders", "Invoices", "Notes",
 ];
 
 /// Answers a Bigin or CRM request whose path (after the version) is `call.segments`.

@@ -161,6 +161,9 @@ fn generic_modules_and_delete() {
     assert_eq!(listed["invoices"][0]["invoice_id"], id.as_str());
     let saved = body(&f.send_json("PUT", &format!("{url}/{id}"), json!({"status": "sent"})));
     assert_eq!(saved["message"], "Invoice information has been saved.");
+    let sent = body(&f.send("POST", &format!("{url}/{id}/status/sent"), Body::None));
+    assert_eq!(sent, json!({"code": 0, "message": "Invoice status has been changed to Sent."}));
+    assert_eq!(body(&f.get(&format!("{url}/{id}")))["invoice"]["status"], "sent");
     let deleted = body(&f.send("DELETE", &format!("{url}/{id}"), Body::None));
     assert_eq!(deleted, json!({"code": 0, "message": "The invoice has been deleted."}));
     assert_eq!(f.get(&format!("{url}/{id}")).status, 404);
