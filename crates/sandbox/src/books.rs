@@ -167,7 +167,7 @@ fn list(books: &BooksState, module: &BooksModule, call: &Call<'_>) -> Response {
         .filter(|record| {
             filter
                 .as_deref()
-                .is_none_or(|status| text_of(record, "status").eq_ignore_ascii_case(status))
+                .is_none_or(|status| status_of(module, record).eq_ignore_ascii_case(status))
         })
         .filter(|record| search.as_deref().is_none_or(|text| matches_search(record, text)))
         .filter(|record| matches_filters(record, call))
@@ -232,6 +232,14 @@ fn number(call: &Call<'_>, name: &str, default: usize) -> Result<usize, Response
             Ok(number) if number >= 1 => Ok(number),
             _ => Err(books_invalid_value(name)),
         },
+    }
+}
+
+/// A record's `status`; contacts without one are active (what Books creates).
+fn status_of(module: &BooksModule, record: &Record) -> String {
+    match text_of(record, "status") {
+        status if status.is_empty() && module.path == "contacts" => "active".to_string(),
+        status => status,
     }
 }
 

@@ -12,7 +12,8 @@ fn fixture() -> Fixture {
     Fixture::new(
         &json!({"books": {"contacts": [
             {"contact_id": "1", "contact_name": "Acme Ltd", "company_name": "Acme", "email": "ops@acme.test", "status": "active"},
-            {"contact_id": "2", "contact_name": "Globex", "email": "hi@globex.test", "status": "inactive"}
+            {"contact_id": "2", "contact_name": "Globex", "email": "hi@globex.test", "status": "inactive"},
+            {"contact_id": "3", "contact_name": "Zeta"}
         ]}})
         .to_string(),
     )
@@ -50,13 +51,18 @@ fn list_filters() {
     assert_eq!(ids(&mut f, "search_text=globex.TEST"), [json!("2")]);
     assert_eq!(ids(&mut f, "email=HI@globex.test"), [json!("2")]);
     assert_eq!(ids(&mut f, "contact_name_startswith=glo"), [json!("2")]);
-    assert_eq!(ids(&mut f, "filter_by=Status.Active"), [json!("1")]);
+    assert_eq!(
+        ids(&mut f, "filter_by=Status.Active"),
+        [json!("1"), json!("3")],
+        "no status = active"
+    );
+    assert_eq!(ids(&mut f, "filter_by=Status.Inactive"), [json!("2")]);
     assert_eq!(
         ids(&mut f, "filter_by=Status.All&sort_column=contact_name&sort_order=D"),
-        [json!("2"), json!("1")]
+        [json!("3"), json!("2"), json!("1")]
     );
     assert_eq!(ids(&mut f, "per_page=1&page=2"), [json!("2")]);
-    assert_eq!(ids(&mut f, "unknown_param=1"), [json!("1"), json!("2")]);
+    assert_eq!(ids(&mut f, "unknown_param=1"), [json!("1"), json!("2"), json!("3")]);
     let listed = body(&f.get(&format!("{BOOKS}/contacts?per_page=1")));
     assert_eq!(listed["page_context"]["has_more_page"], true);
     assert_eq!(listed["page_context"]["per_page"], 1);
