@@ -81,7 +81,8 @@ pub(crate) fn visit_ids(value: &Value, found: &mut dyn FnMut(&str)) {
     }
 }
 
-fn visit_map_ids(map: &Map<String, Value>, found: &mut dyn FnMut(&str)) {
+/// Every id-like text of a record (see [`visit_ids`]).
+pub(crate) fn visit_map_ids(map: &Map<String, Value>, found: &mut dyn FnMut(&str)) {
     for (key, value) in map {
         if key == "id" || key.ends_with("_id") {
             match value {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::books_modules::BooksModule;
-use crate::counters::visit_ids;
+use crate::counters::visit_map_ids;
 use crate::modules::{id_text, with_key_first, Modules, Record};
 use crate::sandbox::{BooksState, Sandbox, DEFAULT_ORGANIZATION_ID};
 use crate::SandboxError;
@@ -113,7 +113,7 @@ fn normalise_ids(sandbox: &mut Sandbox) -> Result<(), SandboxError> {
     for modules in [&sandbox.bigin, &sandbox.crm, &sandbox.books.modules] {
         for (_, records) in modules.entries() {
             for record in records {
-                visit_ids(&Value::Object(record.clone()), &mut |id| all.push(id.to_string()));
+                visit_map_ids(record, &mut |id| all.push(id.to_string()));
             }
         }
     }
