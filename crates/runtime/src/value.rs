@@ -19,7 +19,10 @@ pub type ListRef = Rc<RefCell<Vec<Value>>>;
 pub type MapData = IndexMap<Value, Value, foldhash::fast::RandomState>;
 pub type MapRef = Rc<RefCell<MapData>>;
 
+/// `repr(u32)`: every payload starts at offset 4 or 8, so copying a value never
+/// mixes a 1-byte payload with the tag (which stalled store forwarding).
 #[derive(Default)]
+#[repr(u32)]
 pub enum Value {
     #[default]
     Null,
@@ -343,6 +346,7 @@ mod tests {
     #[test]
     fn value_is_16_bytes() {
         assert_eq!(std::mem::size_of::<Value>(), 16);
+        assert_eq!(std::mem::size_of::<Result<Value, crate::RuntimeError>>(), 16);
     }
 
     #[test]
