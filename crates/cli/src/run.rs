@@ -53,8 +53,7 @@ pub struct RunArgs {
 /// are given, else real HTTP through the connection registry.
 pub fn make_host(sandbox: Option<&str>, mock: Option<&str>) -> Result<DgHost, String> {
     if sandbox.is_none() && mock.is_none() {
-        let registry = dg_connections::Registry::open_default().map_err(|e| e.to_string())?;
-        return Ok(DgHost::new(Mode::Real(Box::new(registry))));
+        return Ok(DgHost::new(Mode::Real(None)));
     }
     let sandbox = match sandbox {
         None => None,

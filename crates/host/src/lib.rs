@@ -26,8 +26,9 @@ pub use transcript::{redact, Event, Exchange, Transcript};
 
 /// Where requests go.
 pub enum Mode {
-    /// The network, authenticated through the registry.
-    Real(Box<Registry>),
+    /// The network, authenticated through the registry (opened from `DG_HOME` or the
+    /// config directory on first use when `None`, so runs without HTTP never read it).
+    Real(Option<Box<Registry>>),
     /// The sandbox and mock rules only.
     Offline { sandbox: Option<Box<Sandbox>>, mocks: Option<MockRules> },
 }
@@ -91,6 +92,11 @@ impl DgHost {
             ),
             Mode::Real(registry) => {
                 record.served_by = "network";
+                let registry = match registry {
+                    Some(r) => r,
+                    None => registry
+                        .insert(Box::new(Registry::open_default().map_err(|e| e.to_string())?)),
+                };
                 let net = match &mut self.net {
                     Some(n) => n,
                     None => self.net.insert(net::Net::new()?),
@@ -108,7 +114,7 @@ impl DgHost {
 
     fn api_domain(&self, link: Option<&str>) -> String {
         const DEFAULT: &str = "https://www.zohoapis.com";
-        let Mode::Real(registry) = &self.mode else { return DEFAULT.into() };
+        let Mode::Real(Some(registry)) = &self.mode else { return DEFAULT.into() };
         let dc = link.and_then(|l| registry.connection(l)).and_then(|c| c.dc);
         match dc {
             Some(dc) => registry
@@ -225,6 +231,9 @@ impl Host for DgHost {
 
     fn integration(&mut self, task: &str, args: &[Value]) -> Result<Value, String> {
         let plan = tasks::plan(task, args)?;
+        if let Mode::Real(registry @ None) = &mut self.mode {
+            *registry = Some(Box::new(Registry::open_default().map_err(|e| e.to_string())?));
+        }
         let link = plan.connection.clone().unwrap_or_else(|| plan.product.service().to_string());
         let mut url = format!("{}{}", self.api_domain(Some(&link)), plan.path);
         if !plan.query.is_empty() {

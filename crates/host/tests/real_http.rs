@@ -77,7 +77,7 @@ fn registry(host: &str) -> Registry {
 }
 
 fn run(registry: Registry, src: &str) -> (DgHost, dg_runtime::Outcome) {
-    let mut host = DgHost::new(Mode::Real(Box::new(registry)));
+    let mut host = DgHost::new(Mode::Real(Some(Box::new(registry))));
     let outcome =
         Interpreter::new().run(&Script::new(src), dg_runtime::Entry::Auto, vec![], &mut host);
     (host, outcome)
