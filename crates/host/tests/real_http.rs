@@ -139,3 +139,36 @@ fn requests_without_connection_go_out_unauthenticated() {
     assert_eq!(dg.transcript.info_lines(), [r#"{"ok":true,"items":[1,2]}"#]);
     assert_eq!(seen.lock().expect("lock")[0].authorization, None);
 }
+
+#[test]
+fn response_format_and_decoding_are_honoured() {
+    let (host, _seen) = server();
+    let src = format!(
+        r#"
+        raw = invokeurl [ url: "http://{host}/api/x" response-format: TEXT ];
+        info raw.length() > 0 && raw.startsWith("{{");
+        parsed = invokeurl [ url: "http://{host}/api/x" response-decoding: "ISO-8859-1" ];
+        info parsed.get("ok");
+        "#
+    );
+    let (dg, outcome) = run(registry(&host), &src);
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    assert_eq!(dg.transcript.info_lines(), ["true", "true"]);
+    let (_, outcome) = run(
+        registry(&host),
+        &format!(r#"x = invokeurl [ url: "http://{host}/" response-decoding: "klingon" ];"#),
+    );
+    assert!(outcome.error.expect("unknown charset").message.contains("response-decoding"));
+}
+
+#[test]
+fn sendmail_outside_the_sandbox_is_recorded_not_sent() {
+    let (host, _seen) = server();
+    let (dg, outcome) = run(
+        registry(&host),
+        r#"sendmail [ from: "a@example.com" to: "b@example.com" subject: "s" message: "m" ]"#,
+    );
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    assert!(dg.transcript.render().contains("mail  {\"from\":\"a@example.com\""));
+    assert!(dg.notes.iter().any(|n| n.contains("not sent")));
+}

@@ -21,8 +21,22 @@ impl Machine<'_, '_> {
             "invokeurl" => {
                 let request = self.invokeurl_request(&get)?;
                 let detailed = matches!(get("detailed"), Some(Value::Bool(true)));
+                let decoding =
+                    get("response-decoding").filter(|v| !v.is_null()).map(Value::to_display);
+                let encoding = match decoding {
+                    None => encoding_rs::UTF_8,
+                    Some(label) => encoding_rs::Encoding::for_label(label.trim().as_bytes())
+                        .ok_or_else(|| {
+                            RuntimeError::new(format!(
+                                "invokeurl: unknown response-decoding '{label}'"
+                            ))
+                        })?,
+                };
+                // `response-format: TEXT` keeps JSON bodies as text; anything else parses JSON.
+                let parse = !get("response-format")
+                    .is_some_and(|v| v.to_display().eq_ignore_ascii_case("text"));
                 let response = self.send(request)?;
-                Ok(response_value(&response, detailed, true))
+                Ok(response_value(&response, detailed, parse, encoding))
             }
             "sendmail" => {
                 let mail = Value::map_from(fields.iter().map(|(k, v)| (*k, v.clone())));
@@ -162,7 +176,7 @@ impl Machine<'_, '_> {
             max_response_bytes: self.ctx.limits.max_response_bytes,
         };
         let response = self.send(request)?;
-        Ok(response_value(&response, !simple, false))
+        Ok(response_value(&response, !simple, false, encoding_rs::UTF_8))
     }
 }
 
@@ -202,8 +216,13 @@ fn multipart_parts(files: &Value) -> Result<Vec<MultipartPart>> {
 
 /// The value a script sees: JSON becomes a map or list, other text stays text;
 /// `detailed` wraps it with the status code and headers.
-fn response_value(response: &HttpResponse, detailed: bool, parse: bool) -> Value {
-    let text = String::from_utf8_lossy(&response.body);
+fn response_value(
+    response: &HttpResponse,
+    detailed: bool,
+    parse: bool,
+    encoding: &'static encoding_rs::Encoding,
+) -> Value {
+    let (text, _, _) = encoding.decode(&response.body);
     let body = if parse { body_value(&text) } else { Value::text(text.as_ref()) };
     if !detailed {
         return body;
