@@ -1,9 +1,11 @@
 //! JSON in and out. Parsing builds `Value`s directly (no intermediate tree).
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::fmt::{self, Write};
 
-use super::{format, MapData, Value};
+use super::{format, MapData, Text, Value};
 
 /// Deepest nesting printed; deeper (or cyclic) structures print `null` there.
 const MAX_PRINT_DEPTH: usize = 128;
@@ -132,17 +134,52 @@ pub fn from_json(j: &serde_json::Value) -> Value {
     }
 }
 
-struct JsonValue(Value);
+/// Object keys seen during one parse: records of one API response repeat the
+/// same keys, so they share one text (as CPython's json module does).
+type KeyCache = RefCell<rustc_hash::FxHashMap<Box<str>, Text>>;
 
-impl<'de> Deserialize<'de> for JsonValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<JsonValue, D::Error> {
-        d.deserialize_any(JsonVisitor).map(JsonValue)
+#[derive(Clone, Copy)]
+struct JsonSeed<'c>(&'c KeyCache);
+
+impl<'de> DeserializeSeed<'de> for JsonSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-struct JsonVisitor;
+struct KeySeed<'c>(&'c KeyCache);
 
-impl<'de> Visitor<'de> for JsonVisitor {
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Text;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Text, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Text;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Text, E> {
+        let mut cache = self.0.borrow_mut();
+        if let Some(t) = cache.get(s) {
+            return Ok(Rc::clone(t));
+        }
+        let t = Rc::new(s.to_string());
+        if cache.len() < 4096 {
+            cache.insert(s.into(), Rc::clone(&t));
+        }
+        Ok(t)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonSeed<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -171,7 +208,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(JsonValue(v)) = seq.next_element()? {
+        while let Some(v) = seq.next_element_seed(self)? {
             items.push(v);
         }
         Ok(Value::list(items))
@@ -179,8 +216,9 @@ impl<'de> Visitor<'de> for JsonVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
         let mut map =
             MapData::with_capacity_and_hasher(access.size_hint().unwrap_or(0), Default::default());
-        while let Some((k, JsonValue(v))) = access.next_entry::<String, JsonValue>()? {
-            map.insert(Value::from(k), v);
+        while let Some(k) = access.next_key_seed(KeySeed(self.0))? {
+            let v = access.next_value_seed(self)?;
+            map.insert(Value::Text(k), v);
         }
         Ok(Value::map(map))
     }
@@ -189,9 +227,10 @@ impl<'de> Visitor<'de> for JsonVisitor {
 /// Parses JSON text into a value. The error names the line and column.
 pub fn parse_json(text: &str) -> Result<Value, String> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let v = JsonValue::deserialize(&mut de).map_err(|e| e.to_string())?;
+    let cache = KeyCache::default();
+    let v = JsonSeed(&cache).deserialize(&mut de).map_err(|e| e.to_string())?;
     de.end().map_err(|e| e.to_string())?;
-    Ok(v.0)
+    Ok(v)
 }
 
 #[cfg(test)]
