@@ -2,8 +2,8 @@
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::cell::RefCell;
-use std::rc::Rc;
 use std::fmt::{self, Write};
+use std::rc::Rc;
 
 use super::{format, MapData, Text, Value};
 
