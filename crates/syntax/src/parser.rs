@@ -9,7 +9,7 @@ use chumsky::input::{Input as _, MappedInput};
 use chumsky::prelude::*;
 
 use crate::ast::Program;
-use crate::token::{lex, Token};
+use crate::token::{lex, LexError, Token};
 use crate::{Diagnostic, Span};
 
 pub(crate) type In<'t, 's> = MappedInput<'t, Token<'s>, SimpleSpan, &'t [(Token<'s>, SimpleSpan)]>;
@@ -41,10 +41,14 @@ pub fn parse(src: &str) -> Parsed {
         diagnostics.push(Diagnostic::error("source text is larger than 4 GiB", Span::new(0, 0)));
         return Parsed { program: Program::default(), diagnostics };
     }
+    let mut lex_errors_swallowing = Vec::new();
     let tokens: Vec<(Token<'_>, SimpleSpan)> = lex(src)
         .into_iter()
         .filter_map(|(tok, span)| match tok {
             Token::Error(e) => {
+                if matches!(e, LexError::UnterminatedString | LexError::UnterminatedComment) {
+                    lex_errors_swallowing.push(span.start);
+                }
                 diagnostics.push(Diagnostic::error(e.message(), span).with_label(e.message()));
                 None
             }
@@ -59,13 +63,19 @@ pub fn parse(src: &str) -> Parsed {
     let eoi = SimpleSpan::from(src.len()..src.len());
     let (program, errors) =
         stmt::program().parse(tokens.as_slice().split_token_span(eoi)).into_output_errors();
-    // A lexing error usually causes a parse error at the same place: report it once.
+    // A lexing error usually causes a parse error at the same place: report it once. An
+    // unterminated literal swallows the rest of the file, so parse errors from the start of
+    // its line on are consequences, not news.
     let lex_error_spans: Vec<Span> = diagnostics.iter().map(|d| d.span).collect();
+    let swallowed_from = lex_errors_swallowing
+        .iter()
+        .map(|&start| src[..start as usize].rfind('\n').map_or(0, |i| i + 1) as u32)
+        .min();
     for err in errors {
         let mut diag = rich_to_diagnostic(&err);
         relocate_missing_semicolon(src, &tokens, &err, &mut diag);
-        let dup =
-            lex_error_spans.iter().any(|s| s.end >= diag.span.start && s.start <= diag.span.end);
+        let dup = swallowed_from.is_some_and(|from| diag.span.start >= from)
+            || lex_error_spans.iter().any(|s| s.end >= diag.span.start && s.start <= diag.span.end);
         if !dup {
             diagnostics.push(diag);
         }

@@ -77,6 +77,13 @@ fn one_typo_one_error() {
 }
 
 #[test]
+fn unterminated_literal_is_one_error() {
+    let d = errs("a = 1;\nb = f(\"x\", \"unterminated);\nc = 2;\n");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].message, "unterminated text literal");
+}
+
+#[test]
 fn garbage_never_panics() {
     for src in ["\u{0}\u{1}ÿ", "((((", "}}}}", "\"", "'", "a.b.c(", "x = [1,2", "if", "for each"] {
         let _ = parse(src);
