@@ -8,6 +8,8 @@ pub(crate) mod convert;
 pub(crate) mod crypto;
 pub(crate) mod date;
 pub(crate) mod number;
+#[cfg(test)]
+pub(crate) mod testing;
 pub(crate) mod text;
 
 use rustc_hash::FxHashMap;

@@ -145,32 +145,16 @@ fn check_index(index: i64, len: usize) -> Result<usize> {
 
 #[cfg(test)]
 mod test_util {
-    use crate::ctx::Ctx;
-    use crate::error::Result;
     use crate::value::parse_json;
-    use crate::{Limits, RecordingHost, Value};
+    use crate::Value;
 
-    /// Calls builtin `name` with `args` (receiver first) through the dispatcher.
-    pub(crate) fn call(name: &str, args: &[Value]) -> Result<Value> {
-        let mut host = RecordingHost::default();
-        let mut ctx = Ctx::new(&mut host, Limits::default(), "UTC".into(), 1);
-        let cands = crate::builtins::lookup(name).expect("builtin exists");
-        crate::builtins::call(&mut ctx, name, cands, args)
-    }
+    pub(crate) use crate::builtins::testing::{call, err};
 
     /// Like [`call`], unwrapped and printed as `info` would.
     pub(crate) fn show(name: &str, args: &[Value]) -> String {
         match call(name, args) {
             Ok(v) => v.to_display(),
             Err(e) => format!("error: {}", e.message()),
-        }
-    }
-
-    /// The error message of a call that must fail.
-    pub(crate) fn err(name: &str, args: &[Value]) -> String {
-        match call(name, args) {
-            Ok(v) => panic!("{name} should fail, got {v:?}"),
-            Err(e) => e.message().to_string(),
         }
     }
 

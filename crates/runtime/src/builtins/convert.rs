@@ -260,17 +260,10 @@ fn equals(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use crate::ctx::Ctx;
-    use crate::error::Result;
     use crate::value::parse_json;
-    use crate::{Limits, RecordingHost, Value};
+    use crate::Value;
 
-    fn call(name: &str, args: &[Value]) -> Result<Value> {
-        let mut host = RecordingHost::default();
-        let mut ctx = Ctx::new(&mut host, Limits::default(), "UTC".into(), 1);
-        let cands = crate::builtins::lookup(name).expect("builtin exists");
-        crate::builtins::call(&mut ctx, name, cands, args)
-    }
+    use crate::builtins::testing::call;
 
     fn show(name: &str, args: &[Value]) -> String {
         match call(name, args) {

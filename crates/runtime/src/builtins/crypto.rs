@@ -377,16 +377,11 @@ fn aes_decode128(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use crate::ctx::Ctx;
     use crate::error::Result;
-    use crate::{Limits, RecordingHost, Value};
+    use crate::Value;
 
     fn call(name: &str, args: &[Value]) -> Result<Value> {
-        let mut host = RecordingHost::default();
-        let mut ctx = Ctx::new(&mut host, Limits::default(), "UTC".into(), 1);
-        let full = format!("zoho.encryption.{name}");
-        let cands = crate::builtins::lookup(&full).expect("builtin exists");
-        crate::builtins::call(&mut ctx, &full, cands, args)
+        crate::builtins::testing::call(&format!("zoho.encryption.{name}"), args)
     }
 
     fn ok(name: &str, args: &[&str]) -> String {

@@ -892,33 +892,15 @@ pub(crate) fn format_with_pattern(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builtins::{call, lookup};
+    use crate::builtins::testing::{err as bad, invoke, ok};
     use crate::{Limits, RecordingHost};
 
     fn run_in(zone: &str, name: &str, args: &[Value]) -> Result<Value> {
-        let mut host = RecordingHost::default();
-        let mut ctx = Ctx::new(&mut host, Limits::default(), zone.into(), 1);
-        let cands = lookup(name).unwrap_or_else(|| panic!("{name} is not a builtin"));
-        call(&mut ctx, name, cands, args)
+        invoke(Limits::default(), zone, 1, name, args)
     }
 
     fn run(name: &str, args: &[Value]) -> Result<Value> {
         run_in("UTC", name, args)
-    }
-
-    /// Calls and prints the result as `info` would.
-    fn ok(name: &str, args: &[Value]) -> String {
-        match run(name, args) {
-            Ok(v) => v.to_display(),
-            Err(e) => panic!("{name}{args:?} failed: {}", e.message()),
-        }
-    }
-
-    fn bad(name: &str, args: &[Value]) -> String {
-        match run(name, args) {
-            Ok(v) => panic!("{name}{args:?} should fail, gave {}", v.to_display()),
-            Err(e) => e.message().to_string(),
-        }
     }
 
     fn d(s: &str) -> Value {
@@ -1198,11 +1180,8 @@ mod tests {
         );
         assert_eq!(ok("workDaysList", &[d("14-Jan-2020"), d("10-Jan-2020")]), "");
         assert!(bad("workDaysList", &[d("14-Jan-2020"), t("someday")]).contains("not a valid date"));
-        let mut host = RecordingHost::default();
         let limits = Limits { max_collection_len: 3, ..Limits::default() };
-        let mut ctx = Ctx::new(&mut host, limits, "UTC".into(), 1);
-        let cands = lookup("workdayslist").expect("row");
-        let e = call(&mut ctx, "workDaysList", cands, &[d("01-Jan-2020"), d("31-Jan-2020")])
+        let e = invoke(limits, "UTC", 1, "workDaysList", &[d("01-Jan-2020"), d("31-Jan-2020")])
             .expect_err("limit");
         assert!(e.message().contains("exceed"));
     }

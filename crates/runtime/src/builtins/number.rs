@@ -596,33 +596,16 @@ fn random_number(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use crate::builtins::{call, lookup};
+    use crate::builtins::testing::{err, invoke, ok};
     use crate::ctx::Ctx;
     use crate::{Limits, RecordingHost, Value};
 
     fn run_seeded(seed: u64, name: &str, args: &[Value]) -> Result<Value, String> {
-        let mut host = RecordingHost::default();
-        let mut ctx = Ctx::new(&mut host, Limits::default(), "UTC".into(), seed);
-        let cands = lookup(name).unwrap_or_else(|| panic!("no builtin {name}"));
-        call(&mut ctx, name, cands, args).map_err(|e| e.message().to_string())
+        invoke(Limits::default(), "UTC", seed, name, args).map_err(|e| e.message().to_string())
     }
 
     fn run(name: &str, args: &[Value]) -> Result<Value, String> {
         run_seeded(1, name, args)
-    }
-
-    fn ok(name: &str, args: &[Value]) -> String {
-        match run(name, args) {
-            Ok(v) => v.to_display(),
-            Err(e) => panic!("{name} failed: {e}"),
-        }
-    }
-
-    fn err(name: &str, args: &[Value]) -> String {
-        match run(name, args) {
-            Ok(v) => panic!("{name} should fail, gave {}", v.to_display()),
-            Err(e) => e,
-        }
     }
 
     use Value::{Dec, Int};

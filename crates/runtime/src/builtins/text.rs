@@ -1087,7 +1087,7 @@ fn concat(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 
 #[cfg(test)]
 mod tests {
-    use crate::builtins::{call, lookup};
+    use crate::builtins::testing::{err, invoke, ok};
     use crate::ctx::Ctx;
     use crate::{Limits, RecordingHost, Value};
 
@@ -1096,29 +1096,11 @@ mod tests {
     }
 
     fn run_with(limits: Limits, name: &str, args: &[Value]) -> Result<Value, String> {
-        let mut host = RecordingHost::default();
-        let mut ctx = Ctx::new(&mut host, limits, "UTC".into(), 1);
-        let cands = lookup(name).unwrap_or_else(|| panic!("no builtin {name}"));
-        call(&mut ctx, name, cands, args).map_err(|e| e.message().to_string())
+        invoke(limits, "UTC", 1, name, args).map_err(|e| e.message().to_string())
     }
 
     fn run(name: &str, args: &[Value]) -> Result<Value, String> {
         run_with(Limits::default(), name, args)
-    }
-
-    /// The result as `info` prints it.
-    fn ok(name: &str, args: &[Value]) -> String {
-        match run(name, args) {
-            Ok(v) => v.to_display(),
-            Err(e) => panic!("{name} failed: {e}"),
-        }
-    }
-
-    fn err(name: &str, args: &[Value]) -> String {
-        match run(name, args) {
-            Ok(v) => panic!("{name} should fail, gave {}", v.to_display()),
-            Err(e) => e,
-        }
     }
 
     #[test]
