@@ -183,6 +183,10 @@ impl<'a> FnCompiler<'a> {
             S::Delete(_) => StmtKind::Unsupported(
                 "`delete from` works on Zoho Creator forms, which are not supported outside Zoho Creator".into(),
             ),
+            S::FormAction(word, _) => StmtKind::Unsupported(
+                format!("`{}` acts on a Zoho Creator form, which is not available outside Zoho Creator", word.name)
+                    .into(),
+            ),
             S::Error => StmtKind::Unsupported("this statement did not parse".into()),
         };
         Stmt { kind, span: s.span }
@@ -497,6 +501,10 @@ impl<'a> FnCompiler<'a> {
                     ExprKind::List(self.exprs(args))
                 }
             }
+            "openurl" => ExprKind::Unsupported(
+                "openUrl opens a browser window in Zoho Creator; it is not available outside Zoho"
+                    .into(),
+            ),
             "geturl" if want(self, 1..=3) => {
                 ExprKind::LegacyHttp { post: false, args: self.exprs(args) }
             }

@@ -176,6 +176,9 @@ pub enum StmtKind {
     },
     /// `delete from Form[criteria];` (Zoho Creator).
     Delete(Expr),
+    /// A Zoho Creator form action: `alert "…";`, `cancel submit;`, `hide Field;`, … — the
+    /// keyword and its operand, kept so `dg check` accepts form scripts.
+    FormAction(Ident, Option<Expr>),
     Error,
 }
 

@@ -8,6 +8,11 @@ use crate::ast::{Block, Expr, ExprKind, Function, Param, Program, Stmt, StmtKind
 use crate::token::Token;
 use crate::Span;
 
+/// Zoho Creator form-script actions (they act on the form being edited).
+const FORM_ACTIONS: &[&str] = &[
+    "alert", "cancel", "hide", "show", "disable", "enable", "clear", "reload", "select", "deselect",
+];
+
 fn mk(kind: StmtKind, span: SimpleSpan) -> Stmt {
     Stmt { kind, span: Span::from(span) }
 }
@@ -98,6 +103,13 @@ pub(crate) fn statement<'t, 's: 't>() -> P<'t, 's, Stmt> {
             .ignore_then(expr.clone())
             .then_ignore(semi.clone())
             .map_with(|x, e| mk(StmtKind::Delete(x), e.span()));
+        // Creator form actions: `alert expr;`, `cancel submit;`, `hide Field;`, `disable Field;`, …
+        let action_word = select_ref! { Token::Ident(s) = e if FORM_ACTIONS.iter().any(|w| s.eq_ignore_ascii_case(w)) =>
+            crate::ast::Ident { name: (*s).to_string(), span: Span::from(e.span()) } };
+        let form_action = action_word
+            .then(expr.clone().or_not())
+            .then_ignore(semi.clone())
+            .map_with(|(word, operand), e| mk(StmtKind::FormAction(word, operand), e.span()));
         // A statement ends with `;`, except that a task block (`sendmail [ … ]`) may omit it.
         let terminated = expr
             .clone()
@@ -134,6 +146,7 @@ pub(crate) fn statement<'t, 's: 't>() -> P<'t, 's, Stmt> {
             brk.boxed(),
             cont.boxed(),
             delete.boxed(),
+            form_action.boxed(),
             assign.boxed(),
             expr_stmt.boxed(),
             empty.boxed(),
