@@ -11,6 +11,7 @@ pub(crate) mod number;
 #[cfg(test)]
 pub(crate) mod testing;
 pub(crate) mod text;
+pub(crate) mod xml;
 
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -79,8 +80,16 @@ pub(crate) use b;
 
 /// All tables, most specific receivers first: the first entry whose receiver
 /// accepts the value wins.
-fn tables() -> [&'static [Builtin]; 6] {
-    [date::TABLE, text::TABLE, number::TABLE, collection::TABLE, crypto::TABLE, convert::TABLE]
+fn tables() -> [&'static [Builtin]; 7] {
+    [
+        date::TABLE,
+        text::TABLE,
+        number::TABLE,
+        collection::TABLE,
+        xml::TABLE,
+        crypto::TABLE,
+        convert::TABLE,
+    ]
 }
 
 /// Every builtin with a given lower-case name, in dispatch order.
