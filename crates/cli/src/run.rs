@@ -121,7 +121,12 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
     if let Some(n) = a.max_statements {
         limits.max_statements = Some(n);
     }
-    let interp = Interpreter { limits, time_zone: a.tz.clone(), ..Interpreter::default() };
+    let interp = Interpreter {
+        limits,
+        time_zone: a.tz.clone(),
+        reclaim_memory: false,
+        ..Interpreter::default()
+    };
     let mut host = make_host(a.sandbox.as_deref(), a.mock.as_deref())?;
     host.echo_info = !a.json;
     host.now = now;

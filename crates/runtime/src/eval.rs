@@ -29,6 +29,8 @@ pub(crate) struct Machine<'p, 'h> {
     pub lines: &'p LineIndex,
     depth: usize,
     stack: Vec<Value>,
+    /// Free the top-level frame's values when the run ends (see `Interpreter::reclaim_memory`).
+    pub reclaim_memory: bool,
 }
 
 impl<'p, 'h> Machine<'p, 'h> {
@@ -46,6 +48,7 @@ impl<'p, 'h> Machine<'p, 'h> {
             lines,
             depth: 0,
             stack: Vec::new(),
+            reclaim_memory: true,
         }
     }
 
@@ -75,6 +78,11 @@ impl<'p, 'h> Machine<'p, 'h> {
         self.depth += 1;
         let res = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.block(&f.body, &mut frame));
         self.depth -= 1;
+        if self.depth == 0 && !self.reclaim_memory {
+            // A one-shot process: the OS takes the script's values back faster than freeing
+            // them one by one.
+            std::mem::forget(frame);
+        }
         match res? {
             Flow::Return(v) => Ok(v),
             _ => Ok(Value::Null),

@@ -136,11 +136,20 @@ pub struct Interpreter {
     pub time_zone: String,
     /// Seed for `randomNumber`.
     pub seed: u64,
+    /// Free the script's values when a run ends (default). A one-shot process such as the
+    /// `dg` command sets this to `false` and lets the OS reclaim them at exit, which is much
+    /// faster for scripts that build large lists and maps. Embedders keep it `true`.
+    pub reclaim_memory: bool,
 }
 
 impl Default for Interpreter {
     fn default() -> Interpreter {
-        Interpreter { limits: Limits::default(), time_zone: "UTC".into(), seed: 0x5eed }
+        Interpreter {
+            limits: Limits::default(),
+            time_zone: "UTC".into(),
+            seed: 0x5eed,
+            reclaim_memory: true,
+        }
     }
 }
 
@@ -208,6 +217,7 @@ impl Interpreter {
         let ctx = Ctx::new(host, self.limits.clone(), self.time_zone.clone(), self.seed);
         let mut machine =
             Machine::new(ctx, &script.compiled.functions, &script.source, &script.lines);
+        machine.reclaim_memory = self.reclaim_memory;
         let res = match function {
             Some(i) => {
                 let f = &script.compiled.functions[i];
