@@ -185,7 +185,8 @@ impl Value {
         match self {
             Value::Text(s) => out.push_str(s),
             Value::List(items) => {
-                for (i, item) in items.borrow().iter().enumerate() {
+                let Ok(items) = items.try_borrow() else { return out.push_str("null") };
+                for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
@@ -209,14 +210,14 @@ fn loose_eq(a: &Value, b: &Value, depth: usize) -> bool {
             if Rc::ptr_eq(x, y) || depth > MAX_DEPTH {
                 return Rc::ptr_eq(x, y);
             }
-            let (x, y) = (x.borrow(), y.borrow());
+            let (Ok(x), Ok(y)) = (x.try_borrow(), y.try_borrow()) else { return false };
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| loose_eq(p, q, depth + 1))
         }
         (Value::Map(x), Value::Map(y)) => {
             if Rc::ptr_eq(x, y) || depth > MAX_DEPTH {
                 return Rc::ptr_eq(x, y);
             }
-            let (x, y) = (x.borrow(), y.borrow());
+            let (Ok(x), Ok(y)) = (x.try_borrow(), y.try_borrow()) else { return false };
             x.len() == y.len()
                 && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| loose_eq(v, w, depth + 1)))
         }
@@ -255,14 +256,14 @@ fn strict_eq(a: &Value, b: &Value, depth: usize) -> bool {
             if Rc::ptr_eq(a, b) || depth > MAX_DEPTH {
                 return Rc::ptr_eq(a, b);
             }
-            let (a, b) = (a.borrow(), b.borrow());
+            let (Ok(a), Ok(b)) = (a.try_borrow(), b.try_borrow()) else { return false };
             a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| strict_eq(x, y, depth + 1))
         }
         (Value::Map(a), Value::Map(b)) => {
             if Rc::ptr_eq(a, b) || depth > MAX_DEPTH {
                 return Rc::ptr_eq(a, b);
             }
-            let (a, b) = (a.borrow(), b.borrow());
+            let (Ok(a), Ok(b)) = (a.try_borrow(), b.try_borrow()) else { return false };
             a.len() == b.len()
                 && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| strict_eq(v, w, depth + 1)))
         }
@@ -291,8 +292,9 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H, depth: usize) {
         Value::Text(s) => s.as_str().hash(state),
         Value::Date(d) | Value::DateTime(d) => d.hash(state),
         Value::Time(t) => t.hash(state),
+        // A collection being mutated right now (`m.put(m, 1)`) hashes as its kind alone.
         Value::List(l) => {
-            let l = l.borrow();
+            let Ok(l) = l.try_borrow() else { return };
             l.len().hash(state);
             if depth < 4 {
                 for v in l.iter() {
@@ -300,7 +302,11 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H, depth: usize) {
                 }
             }
         }
-        Value::Map(m) => m.borrow().len().hash(state),
+        Value::Map(m) => {
+            if let Ok(m) = m.try_borrow() {
+                m.len().hash(state)
+            }
+        }
     }
 }
 

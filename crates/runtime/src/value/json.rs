@@ -38,10 +38,35 @@ fn write_str(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// Most bytes one printed value may take: shared sub-collections can make a small value print
+/// exponentially large; past this the rest is left out.
+const MAX_PRINT_BYTES: usize = 64 * 1024 * 1024;
+
 pub(crate) fn write_json(v: &Value, out: &mut String, depth: usize) {
-    if depth > MAX_PRINT_DEPTH {
+    write_json_in(v, out, depth, &mut Vec::new());
+}
+
+/// The address of a collection, to recognise it among the ones being printed.
+fn addr(v: &Value) -> Option<usize> {
+    match v {
+        Value::List(l) => Some(std::rc::Rc::as_ptr(l) as *const () as usize),
+        Value::Map(m) => Some(std::rc::Rc::as_ptr(m) as *const () as usize),
+        _ => None,
+    }
+}
+
+/// Writes `v`; a collection that contains itself prints `null` where it recurs.
+fn write_json_in(v: &Value, out: &mut String, depth: usize, ancestors: &mut Vec<usize>) {
+    if depth > MAX_PRINT_DEPTH || out.len() > MAX_PRINT_BYTES {
         out.push_str("null");
         return;
+    }
+    if let Some(a) = addr(v) {
+        if ancestors.contains(&a) {
+            out.push_str("null");
+            return;
+        }
+        ancestors.push(a);
     }
     match v {
         Value::Null => out.push_str("null"),
@@ -55,42 +80,81 @@ pub(crate) fn write_json(v: &Value, out: &mut String, depth: usize) {
         }
         Value::List(items) => {
             out.push('[');
-            for (i, item) in items.borrow().iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+            if let Ok(items) = items.try_borrow() {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_in(item, out, depth + 1, ancestors);
                 }
-                write_json(item, out, depth + 1);
             }
             out.push(']');
         }
         Value::Map(map) => {
             out.push('{');
-            for (i, (k, val)) in map.borrow().iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+            if let Ok(map) = map.try_borrow() {
+                for (i, (k, val)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    match k {
+                        Value::Text(s) => write_str(s, out),
+                        Value::List(_) | Value::Map(_) => {
+                            let mut key = String::new();
+                            write_json_in(k, &mut key, depth + 1, ancestors);
+                            write_str(&key, out);
+                        }
+                        other => write_str(&other.to_display(), out),
+                    }
+                    out.push(':');
+                    write_json_in(val, out, depth + 1, ancestors);
                 }
-                match k {
-                    Value::Text(s) => write_str(s, out),
-                    other => write_str(&other.to_display(), out),
-                }
-                out.push(':');
-                write_json(val, out, depth + 1);
             }
             out.push('}');
         }
+    }
+    if addr(v).is_some() {
+        ancestors.pop();
     }
 }
 
 /// Converts to a serde_json value (for `--json` output and HTTP bodies).
 pub fn to_json(v: &Value) -> serde_json::Value {
-    to_json_depth(v, 0)
+    to_json_depth(v, 0, &mut Vec::new(), &mut 0)
 }
 
-fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
+fn to_json_depth(
+    v: &Value,
+    depth: usize,
+    ancestors: &mut Vec<usize>,
+    nodes: &mut usize,
+) -> serde_json::Value {
     use serde_json::Value as J;
-    if depth > MAX_PRINT_DEPTH {
+    *nodes += 1;
+    if depth > MAX_PRINT_DEPTH || *nodes > MAX_PRINT_BYTES / 8 {
         return J::Null;
     }
+    let me = addr(v);
+    if let Some(a) = me {
+        if ancestors.contains(&a) {
+            return J::Null;
+        }
+        ancestors.push(a);
+    }
+    let out = to_json_node(v, depth, ancestors, nodes);
+    if me.is_some() {
+        ancestors.pop();
+    }
+    out
+}
+
+fn to_json_node(
+    v: &Value,
+    depth: usize,
+    ancestors: &mut Vec<usize>,
+    nodes: &mut usize,
+) -> serde_json::Value {
+    use serde_json::Value as J;
     match v {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
@@ -98,18 +162,22 @@ fn to_json_depth(v: &Value, depth: usize) -> serde_json::Value {
         Value::Dec(d) => serde_json::Number::from_f64(*d).map(J::Number).unwrap_or(J::Null),
         Value::Text(s) => J::String(s.to_string()),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => J::String(v.to_display()),
-        Value::List(items) => {
-            J::Array(items.borrow().iter().map(|x| to_json_depth(x, depth + 1)).collect())
-        }
+        Value::List(items) => match items.try_borrow() {
+            Ok(items) => J::Array(
+                items.iter().map(|x| to_json_depth(x, depth + 1, ancestors, nodes)).collect(),
+            ),
+            Err(_) => J::Null,
+        },
         Value::Map(map) => J::Object(
-            map.borrow()
+            map.try_borrow()
                 .iter()
+                .flat_map(|m| m.iter())
                 .map(|(k, val)| {
                     let key = match k {
                         Value::Text(s) => s.to_string(),
                         other => other.to_display(),
                     };
-                    (key, to_json_depth(val, depth + 1))
+                    (key, to_json_depth(val, depth + 1, ancestors, nodes))
                 })
                 .collect(),
         ),
