@@ -93,16 +93,7 @@ impl Registry {
             }
             services.push(custom);
         }
-        let reg = Registry {
-            store: Some(store),
-            services,
-            state: Mutex::new(State::default()),
-            flights: Mutex::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
-            blocking_rt: std::sync::OnceLock::new(),
-            http: default_http(),
-            overrides: Vec::new(),
-        };
+        let reg = Registry::with_parts(Some(store), services);
         reg.reload()?;
         Ok(reg)
     }
@@ -126,9 +117,14 @@ impl Registry {
     /// A registry that never touches the disk (tests, sandboxes). It starts with the built-in
     /// catalog and no connections.
     pub fn in_memory() -> Registry {
+        Registry::with_parts(None, Catalog::builtin().services.clone())
+    }
+
+    /// A registry over `store` (or none) with `services` and nothing loaded yet.
+    fn with_parts(store: Option<DiskStore>, services: Vec<Service>) -> Registry {
         Registry {
-            store: None,
-            services: Catalog::builtin().services.clone(),
+            store,
+            services,
             state: Mutex::new(State::default()),
             flights: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),

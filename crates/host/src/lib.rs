@@ -92,16 +92,13 @@ impl DgHost {
             ),
             Mode::Real(registry) => {
                 record.served_by = "network";
-                let registry = match registry {
-                    Some(r) => r,
-                    None => registry
-                        .insert(Box::new(Registry::open_default().map_err(|e| e.to_string())?)),
-                };
-                let net = match &mut self.net {
-                    Some(n) => n,
-                    None => self.net.insert(net::Net::new()?),
-                };
-                net.send(registry, &req)
+                open_registry(registry).and_then(|registry| {
+                    let net = match &mut self.net {
+                        Some(n) => n,
+                        None => self.net.insert(net::Net::new()?),
+                    };
+                    net.send(registry, &req)
+                })
             }
         };
         match &res {
@@ -126,6 +123,14 @@ impl DgHost {
             None => DEFAULT.into(),
         }
     }
+}
+
+/// The registry of real mode, opened from `DG_HOME` (or the config directory) on first use.
+fn open_registry(slot: &mut Option<Box<Registry>>) -> Result<&Registry, String> {
+    if slot.is_none() {
+        *slot = Some(Box::new(Registry::open_default().map_err(|e| e.to_string())?));
+    }
+    slot.as_deref().ok_or_else(|| "the connection registry is not open".to_string())
 }
 
 fn body_text(body: &HttpBody) -> String {
@@ -234,8 +239,8 @@ impl Host for DgHost {
 
     fn integration(&mut self, task: &str, args: &[Value]) -> Result<Value, String> {
         let plan = tasks::plan(task, args)?;
-        if let Mode::Real(registry @ None) = &mut self.mode {
-            *registry = Some(Box::new(Registry::open_default().map_err(|e| e.to_string())?));
+        if let Mode::Real(registry) = &mut self.mode {
+            open_registry(registry)?;
         }
         let link = plan.connection.clone().unwrap_or_else(|| plan.product.service().to_string());
         let mut url = format!("{}{}", self.api_domain(Some(&link)), plan.path);

@@ -206,23 +206,36 @@ fn loose_eq(a: &Value, b: &Value, depth: usize) -> bool {
     match (a, b) {
         (Value::Int(x), Value::Dec(y)) | (Value::Dec(y), Value::Int(x)) => (*x as f64) == *y,
         (Value::Date(x) | Value::DateTime(x), Value::Date(y) | Value::DateTime(y)) => x == y,
+        _ => collections_eq(a, b, depth, loose_eq).unwrap_or_else(|| strict_eq(a, b, depth)),
+    }
+}
+
+/// Element-wise equality of two lists or two maps under `elem_eq`; `None` for other pairs.
+fn collections_eq(
+    a: &Value,
+    b: &Value,
+    depth: usize,
+    elem_eq: fn(&Value, &Value, usize) -> bool,
+) -> Option<bool> {
+    let eq = match (a, b) {
         (Value::List(x), Value::List(y)) => {
             if Rc::ptr_eq(x, y) || depth > MAX_DEPTH {
-                return Rc::ptr_eq(x, y);
+                return Some(Rc::ptr_eq(x, y));
             }
-            let (Ok(x), Ok(y)) = (x.try_borrow(), y.try_borrow()) else { return false };
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| loose_eq(p, q, depth + 1))
+            let (Ok(x), Ok(y)) = (x.try_borrow(), y.try_borrow()) else { return Some(false) };
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| elem_eq(p, q, depth + 1))
         }
         (Value::Map(x), Value::Map(y)) => {
             if Rc::ptr_eq(x, y) || depth > MAX_DEPTH {
-                return Rc::ptr_eq(x, y);
+                return Some(Rc::ptr_eq(x, y));
             }
-            let (Ok(x), Ok(y)) = (x.try_borrow(), y.try_borrow()) else { return false };
+            let (Ok(x), Ok(y)) = (x.try_borrow(), y.try_borrow()) else { return Some(false) };
             x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| loose_eq(v, w, depth + 1)))
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| elem_eq(v, w, depth + 1)))
         }
-        _ => strict_eq(a, b, depth),
-    }
+        _ => return None,
+    };
+    Some(eq)
 }
 
 /// Deepest nesting compared or hashed element-wise; deeper (or cyclic) values
@@ -252,22 +265,7 @@ fn strict_eq(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Date(a), Value::Date(b)) => a == b,
         (Value::DateTime(a), Value::DateTime(b)) => a == b,
         (Value::Time(a), Value::Time(b)) => a == b,
-        (Value::List(a), Value::List(b)) => {
-            if Rc::ptr_eq(a, b) || depth > MAX_DEPTH {
-                return Rc::ptr_eq(a, b);
-            }
-            let (Ok(a), Ok(b)) = (a.try_borrow(), b.try_borrow()) else { return false };
-            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| strict_eq(x, y, depth + 1))
-        }
-        (Value::Map(a), Value::Map(b)) => {
-            if Rc::ptr_eq(a, b) || depth > MAX_DEPTH {
-                return Rc::ptr_eq(a, b);
-            }
-            let (Ok(a), Ok(b)) = (a.try_borrow(), b.try_borrow()) else { return false };
-            a.len() == b.len()
-                && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| strict_eq(v, w, depth + 1)))
-        }
-        _ => false,
+        _ => collections_eq(a, b, depth, strict_eq).unwrap_or(false),
     }
 }
 
