@@ -40,6 +40,8 @@ pub fn check(args: CheckArgs) -> u8 {
                 json.push(serde_json::json!({
                     "file": path,
                     "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+                    "code": d.code.id(),
+                    "name": d.code.name(),
                     "message": d.message,
                     "line": line,
                     "column": column,

@@ -21,28 +21,70 @@ fn clamp(src: &str, span: Span) -> std::ops::Range<usize> {
     start..end
 }
 
-/// Renders one diagnostic as text (what `dg check` prints on stderr).
+/// Renders one diagnostic as text (what `dg check` prints on stderr), with its code.
 pub fn render(path: &str, src: &str, d: &Diagnostic, colour: bool) -> String {
-    let range = clamp(src, d.span);
-    let kind = match d.severity {
+    let label = d.label.clone().unwrap_or_else(|| d.message.clone());
+    let related: Vec<(Span, &str)> =
+        d.related.iter().map(|r| (r.span, r.message.as_str())).collect();
+    let code = format!("{} {}", d.code.id(), d.code.name());
+    let parts =
+        Parts { severity: d.severity, code: Some(&code), message: &d.message, span: d.span };
+    build(path, src, parts, &label, d.help.as_deref(), &related, colour)
+}
+
+/// Renders an error found while running (no diagnostic code) at its source location.
+pub fn render_failure(
+    path: &str,
+    src: &str,
+    message: &str,
+    span: Span,
+    label: &str,
+    colour: bool,
+) -> String {
+    let parts = Parts { severity: Severity::Error, code: None, message, span };
+    build(path, src, parts, label, None, &[], colour)
+}
+
+struct Parts<'a> {
+    severity: Severity,
+    code: Option<&'a str>,
+    message: &'a str,
+    span: Span,
+}
+
+fn build(
+    path: &str,
+    src: &str,
+    parts: Parts<'_>,
+    label: &str,
+    help: Option<&str>,
+    related: &[(Span, &str)],
+    colour: bool,
+) -> String {
+    let range = clamp(src, parts.span);
+    let kind = match parts.severity {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
     };
-    let colour_of = if d.severity == Severity::Error { Color::Red } else { Color::Yellow };
+    let colour_of = if parts.severity == Severity::Error { Color::Red } else { Color::Yellow };
     let mut report = Report::build(kind, (path, range.clone()))
         .with_config(Config::new().with_index_type(IndexType::Byte).with_color(colour))
-        .with_message(&d.message)
-        .with_label(
-            Label::new((path, range))
-                .with_message(d.label.clone().unwrap_or_else(|| d.message.clone()))
-                .with_color(colour_of),
+        .with_message(parts.message)
+        .with_label(Label::new((path, range)).with_message(label).with_color(colour_of));
+    if let Some(code) = parts.code {
+        report = report.with_code(code);
+    }
+    for (span, message) in related {
+        report = report.with_label(
+            Label::new((path, clamp(src, *span))).with_message(*message).with_color(Color::Blue),
         );
-    if let Some(help) = &d.help {
+    }
+    if let Some(help) = help {
         report = report.with_help(help);
     }
     let mut out = Vec::new();
     if report.finish().write((path, Source::from(src)), &mut out).is_err() {
-        return format!("{path}: {}\n", d.message);
+        return format!("{path}: {}\n", parts.message);
     }
     String::from_utf8_lossy(&out).into_owned()
 }

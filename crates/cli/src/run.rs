@@ -169,9 +169,12 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         }
         Some(f) => match f.span {
             Some(span) => {
-                let d = dg_syntax::Diagnostic::error(f.message.clone(), span)
-                    .with_label(format!("{} error here", f.kind.as_str()));
-                eprint!("{}", render::render(&a.file, &src, &d, render::use_colour()));
+                let label = format!("{} error here", f.kind.as_str());
+                let colour = render::use_colour();
+                eprint!(
+                    "{}",
+                    render::render_failure(&a.file, &src, &f.message, span, &label, colour)
+                );
             }
             None => eprintln!("error: {}", f.message),
         },

@@ -3,7 +3,7 @@
 //! wrong argument counts) as diagnostics before anything executes.
 
 use dg_syntax::ast::{self, BinOp, ExprKind as A, StmtKind as S, UnOp};
-use dg_syntax::{Diagnostic, Span};
+use dg_syntax::{Code, Diagnostic, Span};
 use rustc_hash::FxHashMap;
 
 use crate::builtins;
@@ -36,7 +36,8 @@ pub(crate) fn compile(program: &ast::Program) -> Compiled {
     for (i, f) in program.functions.iter().enumerate() {
         let key = f.qualified_name().to_ascii_lowercase();
         if fn_index.insert(key, i as u32).is_some() {
-            diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::new(
+                Code::DuplicateFunction,
                 format!("function '{}' is defined twice", f.qualified_name()),
                 f.name.span,
             ));
@@ -105,8 +106,8 @@ impl<'a> FnCompiler<'a> {
         s
     }
 
-    fn error(&mut self, msg: impl Into<String>, span: Span) {
-        self.diags.push(Diagnostic::error(msg, span));
+    fn error(&mut self, code: Code, msg: impl Into<String>, span: Span) {
+        self.diags.push(Diagnostic::new(code, msg, span));
     }
 
     // ---- pass 1: every name assigned anywhere in the function is a variable ----
@@ -253,7 +254,7 @@ impl<'a> FnCompiler<'a> {
             A::Date(s) => match builtins::date::parse_text(s) {
                 Some(v) => ExprKind::Const(v),
                 None => {
-                    self.error(format!("'{s}' is not a date, date-time or time"), span);
+                    self.error(Code::InvalidDate, format!("'{s}' is not a date, date-time or time"), span);
                     ExprKind::Const(Value::Null)
                 }
             },
@@ -265,7 +266,7 @@ impl<'a> FnCompiler<'a> {
             A::Call(name, args) => self.call(name, args, span),
             A::TypedCtor { ctor, args, .. } => {
                 if !args.is_empty() {
-                    self.error(format!("{}:…() takes no arguments here", ctor.name), span);
+                    self.error(Code::ArgumentCount, format!("{}:…() takes no arguments here", ctor.name), span);
                 }
                 if ctor.is("map") {
                     ExprKind::Map(vec![])
@@ -310,12 +311,15 @@ impl<'a> FnCompiler<'a> {
                 }
             }
             A::Pair(..) => {
-                self.error("`key: value` pairs are only allowed in Collection(…)", span);
+                self.error(Code::PairOutsideCollection, "`key: value` pairs are only allowed in Collection(…)", span);
                 ExprKind::Const(Value::Null)
             }
             A::Task(t) => self.task(t),
             A::Insert(_) => ExprKind::Unsupported(
                 "`insert into` works on Zoho Creator forms, which are not supported outside Zoho Creator".into(),
+            ),
+            A::Sort { .. } | A::Range { .. } => ExprKind::Unsupported(
+                "`sort by` and `range from` work on Zoho Creator record fetches, which are not supported outside Zoho Creator".into(),
             ),
             A::Error => ExprKind::Unsupported("this expression did not parse".into()),
         };
@@ -331,15 +335,20 @@ impl<'a> FnCompiler<'a> {
         }
         if self.reported.insert(id.name.clone()) {
             let diag = if self.in_main {
-                Diagnostic::warning(format!("variable '{}' is never assigned", id.name), id.span)
-                    .with_label("not assigned in this script")
-                    .with_help(format!(
-                        "pass it as an argument: dg run FILE --arg {}=VALUE",
-                        id.name
-                    ))
+                Diagnostic::new(
+                    Code::UnassignedVariable,
+                    format!("variable '{}' is never assigned", id.name),
+                    id.span,
+                )
+                .with_label("not assigned in this script")
+                .with_help(format!("pass it as an argument: dg run FILE --arg {}=VALUE", id.name))
             } else {
-                Diagnostic::error(format!("variable '{}' is not defined", id.name), id.span)
-                    .with_label("not a parameter and never assigned")
+                Diagnostic::new(
+                    Code::UndefinedVariable,
+                    format!("variable '{}' is not defined", id.name),
+                    id.span,
+                )
+                .with_label("not a parameter and never assigned")
             };
             self.diags.push(diag);
         }
@@ -368,7 +377,11 @@ impl<'a> FnCompiler<'a> {
                 );
             }
             if path.to_ascii_lowercase().starts_with("zoho") {
-                self.error(format!("unknown system variable '{full}'"), span);
+                self.error(
+                    Code::UnknownSystemVariable,
+                    format!("unknown system variable '{full}'"),
+                    span,
+                );
                 return ExprKind::Const(Value::Null);
             }
         }
@@ -380,6 +393,7 @@ impl<'a> FnCompiler<'a> {
         let want = self.arities[func as usize];
         if args.len() != want {
             self.error(
+                Code::ArgumentCount,
                 format!("function '{qualified}' takes {want} argument(s), {} given", args.len()),
                 span,
             );
@@ -416,12 +430,16 @@ impl<'a> FnCompiler<'a> {
                 return ExprKind::Integration { name: lower.into(), args: self.exprs(args) };
             }
             if !path.contains('.') && !is_known_method(&name.name) {
-                self.error(format!("unknown function '{qualified}'"), span);
+                self.error(Code::UnknownFunction, format!("unknown function '{qualified}'"), span);
                 return ExprKind::Const(Value::Null);
             }
         }
         let Some(cands) = builtins::lookup(&name.name) else {
-            self.error(format!("unknown function '{}'", name.name), name.span);
+            self.error(
+                Code::UnknownFunction,
+                format!("unknown function '{}'", name.name),
+                name.span,
+            );
             return ExprKind::Const(Value::Null);
         };
         let mut all = Vec::with_capacity(args.len() + 1);
@@ -447,6 +465,7 @@ impl<'a> FnCompiler<'a> {
         let want = |c: &mut Self, n: std::ops::RangeInclusive<usize>| {
             if !n.contains(&args.len()) {
                 c.error(
+                    Code::ArgumentCount,
                     format!("No. of arguments mismatches for the function {}", name.name),
                     span,
                 );
@@ -476,7 +495,7 @@ impl<'a> FnCompiler<'a> {
                     }
                 }
                 _ => {
-                    self.error("Map() takes at most one argument", span);
+                    self.error(Code::ArgumentCount, "Map() takes at most one argument", span);
                     ExprKind::Map(vec![])
                 }
             },
@@ -484,6 +503,7 @@ impl<'a> FnCompiler<'a> {
                 let pairs = args.iter().filter(|a| matches!(a.kind, A::Pair(..))).count();
                 if pairs > 0 && pairs < args.len() {
                     self.error(
+                        Code::MixedCollection,
                         "a Collection holds either values or key-value pairs, not both",
                         span,
                     );
@@ -517,7 +537,11 @@ impl<'a> FnCompiler<'a> {
                     ExprKind::Builtin { name: lower.into(), cands, args: self.exprs(args) }
                 }
                 None => {
-                    self.error(format!("unknown function '{}'", name.name), name.span);
+                    self.error(
+                        Code::UnknownFunction,
+                        format!("unknown function '{}'", name.name),
+                        name.span,
+                    );
                     ExprKind::Const(Value::Null)
                 }
             },
@@ -542,11 +566,15 @@ impl<'a> FnCompiler<'a> {
         match name.as_str() {
             "invokeurl" => {
                 if !entries.iter().any(|(k, _)| k == "url") {
-                    self.error("invokeurl needs a `url`", t.name.span);
+                    self.error(Code::InvalidTask, "invokeurl needs a `url`", t.name.span);
                 }
                 for (k, _) in &entries {
                     if !INVOKEURL_KEYS.contains(&k.as_str()) {
-                        self.error(format!("invokeurl has no parameter '{k}'"), t.name.span);
+                        self.error(
+                            Code::InvalidTask,
+                            format!("invokeurl has no parameter '{k}'"),
+                            t.name.span,
+                        );
                     }
                 }
             }
@@ -601,7 +629,10 @@ fn mentions(e: &ast::Expr, name: &str) -> bool {
         A::Index(a, b) | A::Binary(_, a, b) | A::Pair(a, b) => {
             mentions(a, name) || mentions(b, name)
         }
-        A::Unary(_, x) => mentions(x, name),
+        A::Unary(_, x) | A::Sort { base: x, .. } => mentions(x, name),
+        A::Range { base, from, to } => {
+            mentions(base, name) || mentions(from, name) || mentions(to, name)
+        }
         A::Task(t) | A::Insert(t) => t.entries.iter().any(|en| mentions(&en.value, name)),
     }
 }

@@ -102,6 +102,18 @@ pub enum ExprKind {
     Task(Box<Task>),
     /// `insert into Form [ Field = value … ]` (Zoho Creator).
     Insert(Box<Task>),
+    /// `Form[criteria] sort by Field [asc|desc]` (Zoho Creator fetch clause).
+    Sort {
+        base: Box<Expr>,
+        field: Ident,
+        desc: bool,
+    },
+    /// `Form[criteria] range from start to end` (Zoho Creator fetch clause).
+    Range {
+        base: Box<Expr>,
+        from: Box<Expr>,
+        to: Box<Expr>,
+    },
     /// Placeholder for a part that failed to parse.
     Error,
 }
@@ -207,6 +219,22 @@ impl Function {
             None => self.name.name.clone(),
         }
     }
+}
+
+/// A comment, kept beside the tree (the formatter and the language server place them by span).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Comment {
+    pub kind: CommentKind,
+    /// The whole comment, delimiters included.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentKind {
+    /// `// …` (the span stops before the newline).
+    Line,
+    /// `/* … */`.
+    Block,
 }
 
 /// A whole file: function definitions and/or top-level statements.

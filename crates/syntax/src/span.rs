@@ -30,12 +30,6 @@ impl fmt::Debug for Span {
     }
 }
 
-impl From<chumsky::span::SimpleSpan> for Span {
-    fn from(s: chumsky::span::SimpleSpan) -> Span {
-        Span::new(s.start, s.end)
-    }
-}
-
 /// Maps byte offsets to 1-based line and column (columns count characters).
 #[derive(Debug, Clone)]
 pub struct LineIndex {

@@ -15,6 +15,8 @@ pub enum LexError {
     UnterminatedDate,
     UnterminatedComment,
     NumberTooLarge,
+    /// `“` or `‘`: typographic quotes pasted from a document.
+    CurlyQuote,
 }
 
 impl LexError {
@@ -25,17 +27,39 @@ impl LexError {
             LexError::UnterminatedDate => "unterminated date literal",
             LexError::UnterminatedComment => "unterminated block comment",
             LexError::NumberTooLarge => "number literal does not fit in 64 bits",
+            LexError::CurlyQuote => "curly quotes are not Deluge quotes",
+        }
+    }
+
+    /// The diagnostic code of this error.
+    pub fn code(self) -> crate::Code {
+        use crate::Code;
+        match self {
+            LexError::UnexpectedChar => Code::UnexpectedChar,
+            LexError::UnterminatedString => Code::UnterminatedText,
+            LexError::UnterminatedDate => Code::UnterminatedDate,
+            LexError::UnterminatedComment => Code::UnterminatedComment,
+            LexError::NumberTooLarge => Code::NumberTooLarge,
+            LexError::CurlyQuote => Code::CurlyQuote,
         }
     }
 }
 
 #[derive(Logos, Debug, Clone, PartialEq)]
 #[logos(error = LexError)]
-#[logos(skip r"[ \t\r\n\f\u{FEFF}\u{A0}]+")]
-#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+// Zero-width spaces and byte-order marks pasted from Zoho's web editor are whitespace.
+#[logos(skip r"[ \t\r\n\f\u{FEFF}\u{A0}\u{200B}]+")]
 pub enum Token<'src> {
+    /// `/* … */`; the parser moves comments to a side table.
     #[token("/*", block_comment)]
     BlockComment,
+    /// `// …` to the end of the line.
+    #[regex(r"//[^\n]*", allow_greedy = true)]
+    LineComment,
+    /// `“` or `‘`: the parser reports it and reads the literal as if straight quotes were used.
+    #[token("\u{201C}")]
+    #[token("\u{2018}")]
+    CurlyOpen,
 
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*")]
     Ident(&'src str),
@@ -107,7 +131,7 @@ fn block_comment<'s>(lex: &mut Lexer<'s, Token<'s>>) -> FilterResult<(), LexErro
     match lex.remainder().find("*/") {
         Some(end) => {
             lex.bump(end + 2);
-            FilterResult::Skip
+            FilterResult::Emit(())
         }
         None => {
             lex.bump(lex.remainder().len());
@@ -179,7 +203,8 @@ pub fn lex(src: &str) -> Vec<(Token<'_>, Span)> {
 impl fmt::Display for Token<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = match self {
-            Token::BlockComment => "comment",
+            Token::BlockComment | Token::LineComment => "comment",
+            Token::CurlyOpen => "curly quote",
             Token::Ident(name) => return write!(f, "{name}"),
             Token::Int(n) => return write!(f, "{n}"),
             Token::Dec(n) => return write!(f, "{n}"),
@@ -247,7 +272,12 @@ mod tests {
                 r#"/* c */ "a\"b\\n" // x
             '01-Jan-2019'"#
             ),
-            vec![Token::Text("a\"b\\n".into()), Token::Date("01-Jan-2019")]
+            vec![
+                Token::BlockComment,
+                Token::Text("a\"b\\n".into()),
+                Token::LineComment,
+                Token::Date("01-Jan-2019")
+            ]
         );
         assert_eq!(kinds("\"abc"), vec![Token::Error(LexError::UnterminatedString)]);
         assert_eq!(kinds("/* abc"), vec![Token::Error(LexError::UnterminatedComment)]);

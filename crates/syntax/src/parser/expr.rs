@@ -1,222 +1,512 @@
-//! Expressions: literals, names, calls, method chains, task blocks, operators.
+//! Expressions: literals, names, calls, method chains, task blocks, Creator fetch clauses and
+//! operators (a Pratt loop; prefix operators are gathered iteratively).
 
-use chumsky::pratt::{infix, left, prefix};
-use chumsky::prelude::*;
-
-use super::{ident, kw, P};
-use crate::ast::{BinOp, Expr, ExprKind, Task, TaskEntry, UnOp};
+use super::Parser;
+use crate::ast::{BinOp, Expr, ExprKind, Ident, Task, TaskEntry, UnOp};
 use crate::token::Token;
-use crate::Span;
+use crate::{Code, Diagnostic, Span};
 
-fn mk(kind: ExprKind, span: SimpleSpan) -> Expr {
-    Expr { kind, span: Span::from(span) }
+fn mk(kind: ExprKind, span: Span) -> Expr {
+    Expr { kind, span }
 }
 
-fn literal<'t, 's: 't>() -> P<'t, 's, Expr> {
-    select_ref! {
-        Token::Int(n) = e => mk(ExprKind::Int(*n), e.span()),
-        Token::Dec(n) = e => mk(ExprKind::Dec(*n), e.span()),
-        Token::Text(s) = e => mk(ExprKind::Text(s.clone()), e.span()),
-        Token::Date(s) = e => mk(ExprKind::Date((*s).to_string()), e.span()),
-        Token::Ident(s) = e if s.eq_ignore_ascii_case("true") => mk(ExprKind::Bool(true), e.span()),
-        Token::Ident(s) = e if s.eq_ignore_ascii_case("false") => mk(ExprKind::Bool(false), e.span()),
-        Token::Ident(s) = e if s.eq_ignore_ascii_case("null") => mk(ExprKind::Null, e.span()),
+/// Longest task key accepted, in words (`reply to`, `response-format`, `content type`).
+const MAX_KEY_WORDS: usize = 8;
+
+/// Words that tag an attachment spec in a task value: `file:input.Upload`, `template:T:Form`.
+const TAG_WORDS: &[&str] = &["file", "template", "view"];
+
+impl<'s> Parser<'s> {
+    pub(crate) fn expr(&mut self) -> Expr {
+        self.expr_bp(0)
     }
-    .labelled("value")
-    .boxed()
-}
 
-/// `key:` or `key =` of a task entry; keys may hold `-` or spaces (`content type`).
-fn task_key<'t, 's: 't>(allow_eq: bool) -> P<'t, 's, (String, Span)> {
-    let word = select_ref! { Token::Ident(s) => *s };
-    let sep = if allow_eq {
-        just(Token::Colon).or(just(Token::Assign)).ignored().boxed()
-    } else {
-        just(Token::Colon).ignored().boxed()
-    };
-    word.then(just(Token::Minus).or_not().then(word).repeated().collect::<Vec<_>>())
-        .map_with(|(first, rest), e| {
-            let mut key = first.to_string();
-            for (dash, w) in rest {
-                key.push(if dash.is_some() { '-' } else { ' ' });
-                key.push_str(w);
+    /// The binary operator ahead and its precedence (higher binds tighter).
+    fn binop(&mut self) -> Option<(BinOp, u8)> {
+        let in_condition = self.in_condition;
+        Some(match self.peek()? {
+            Token::OrOr => (BinOp::Or, 3),
+            Token::AndAnd => (BinOp::And, 4),
+            Token::EqEq => (BinOp::Eq, 5),
+            Token::Assign if in_condition => (BinOp::Eq, 5),
+            Token::NotEq => (BinOp::Ne, 5),
+            Token::Lt => (BinOp::Lt, 6),
+            Token::Le => (BinOp::Le, 6),
+            Token::Gt => (BinOp::Gt, 6),
+            Token::Ge => (BinOp::Ge, 6),
+            Token::Plus => (BinOp::Add, 7),
+            Token::Minus => (BinOp::Sub, 7),
+            Token::Star => (BinOp::Mul, 8),
+            Token::Slash => (BinOp::Div, 8),
+            Token::Percent => (BinOp::Rem, 8),
+            _ => return None,
+        })
+    }
+
+    fn expr_bp(&mut self, min: u8) -> Expr {
+        let mut prefixes: Vec<(UnOp, Span)> = Vec::new();
+        loop {
+            let op = match self.peek() {
+                Some(Token::Minus) => UnOp::Neg,
+                Some(Token::Plus) => UnOp::Plus,
+                Some(Token::Bang) => UnOp::Not,
+                _ => break,
+            };
+            let span = self.bump().1;
+            if !self.count_op(span) {
+                return mk(ExprKind::Error, span);
             }
-            (key, Span::from(e.span()))
-        })
-        .then_ignore(sep)
-        .labelled("task key")
-        .boxed()
-}
-
-fn task_entries<'t, 's: 't>(expr: P<'t, 's, Expr>, allow_eq: bool) -> P<'t, 's, Vec<TaskEntry>> {
-    // `to: "a@x.com", "b@x.com"`: several comma-separated values make a list.
-    let more = just(Token::Comma).ignore_then(expr.clone().and_is(task_key(allow_eq).not()));
-    let value = expr.then(more.repeated().collect::<Vec<_>>()).map_with(|(first, rest), e| {
-        if rest.is_empty() {
-            first
-        } else {
-            let mut items = vec![first];
-            items.extend(rest);
-            mk(ExprKind::List(items), e.span())
+            prefixes.push((op, span));
         }
-    });
-    task_key(allow_eq)
-        .then(value)
-        .then_ignore(just(Token::Comma).or_not())
-        .map(|((key, key_span), value)| TaskEntry { key, key_span, value })
-        .repeated()
-        .collect::<Vec<_>>()
-        .delimited_by(just(Token::LBracket), just(Token::RBracket))
-        .boxed()
-}
+        let mut lhs = self.postfix();
+        for (op, span) in prefixes.into_iter().rev() {
+            let span = span.to(lhs.span);
+            lhs = mk(ExprKind::Unary(op, Box::new(lhs)), span);
+        }
+        while let Some((op, prec)) = self.binop() {
+            let lbp = prec * 2;
+            if lbp < min {
+                break;
+            }
+            let (tok, span) = self.bump();
+            if tok == Token::Assign {
+                self.warn(
+                    Diagnostic::new(Code::AssignInCondition, "`=` used as a comparison", span)
+                        .with_label("Zoho reads this `=` as `==`")
+                        .with_help("write `==` to compare"),
+                );
+            }
+            if !self.count_op(span) {
+                return lhs;
+            }
+            let rhs = self.expr_bp(lbp + 1);
+            let span = lhs.span.to(rhs.span);
+            lhs = mk(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span);
+        }
+        lhs
+    }
 
-fn call_args<'t, 's: 't>(expr: P<'t, 's, Expr>) -> P<'t, 's, Vec<Expr>> {
-    expr.clone()
-        .then(just(Token::Colon).ignore_then(expr).or_not())
-        .map_with(|(a, b), e| match b {
-            Some(v) => mk(ExprKind::Pair(Box::new(a), Box::new(v)), e.span()),
-            None => a,
-        })
-        .separated_by(just(Token::Comma))
-        .allow_trailing()
-        .collect::<Vec<_>>()
-        .delimited_by(just(Token::LParen), just(Token::RParen))
-        .labelled("arguments")
-        .boxed()
-}
+    /// An atom followed by `.name`, `.name(args)`, `[index]`, `sort by …` and `range from …`.
+    fn postfix(&mut self) -> Expr {
+        let mut e = self.atom();
+        loop {
+            let sort = self.at_word("sort") && self.at_word_n(1, "by");
+            let range = self.at_word("range") && self.at_word_n(1, "from");
+            match self.peek() {
+                Some(Token::Dot) => {
+                    let dot = self.bump().1;
+                    if !self.count_op(dot) {
+                        return e;
+                    }
+                    let Some(name) = self.ident() else {
+                        self.unexpected("a name after `.`");
+                        return e;
+                    };
+                    e = if self.at(&Token::LParen) {
+                        let (args, end) = self.call_args();
+                        let span = Span { start: e.span.start, end };
+                        mk(ExprKind::Method(Box::new(e), name, args), span)
+                    } else {
+                        let span = e.span.to(name.span);
+                        mk(ExprKind::Field(Box::new(e), name), span)
+                    };
+                }
+                Some(Token::LBracket) => {
+                    let open = self.bump().1;
+                    if !self.enter(open) {
+                        self.skip_group();
+                        return mk(ExprKind::Error, e.span.to(open));
+                    }
+                    let saved = std::mem::replace(&mut self.in_condition, false);
+                    let index = self.expr();
+                    self.in_condition = saved;
+                    let end = self.expect_close(open, Token::RBracket);
+                    self.leave();
+                    let span = Span { start: e.span.start, end };
+                    e = mk(ExprKind::Index(Box::new(e), Box::new(index)), span);
+                }
+                Some(Token::Ident(_)) if sort => {
+                    self.bump();
+                    self.bump();
+                    let Some(field) = self.ident() else {
+                        self.unexpected("a field name after `sort by`");
+                        return e;
+                    };
+                    let mut end = field.span.end;
+                    let mut desc = false;
+                    if self.at_word("desc") || self.at_word("asc") {
+                        desc = self.at_word("desc");
+                        end = self.bump().1.end;
+                    }
+                    let span = Span { start: e.span.start, end };
+                    e = mk(ExprKind::Sort { base: Box::new(e), field, desc }, span);
+                }
+                Some(Token::Ident(_)) if range => {
+                    self.bump();
+                    self.bump();
+                    let from = self.expr();
+                    if !self.at_word("to") {
+                        self.unexpected("`to`");
+                        return e;
+                    }
+                    self.bump();
+                    let to = self.expr();
+                    let span = e.span.to(to.span);
+                    e = mk(
+                        ExprKind::Range {
+                            base: Box::new(e),
+                            from: Box::new(from),
+                            to: Box::new(to),
+                        },
+                        span,
+                    );
+                }
+                _ => return e,
+            }
+        }
+    }
 
-/// `{…}` / `[…]`: a list, or a map when the items are `key: value`.
-fn collection<'t, 's: 't>(expr: P<'t, 's, Expr>) -> P<'t, 's, Expr> {
-    let item = expr.clone().then(just(Token::Colon).ignore_then(expr).or_not());
-    let items = item.separated_by(just(Token::Comma)).allow_trailing().collect::<Vec<_>>();
-    let braces =
-        items.clone().delimited_by(just(Token::LBrace), just(Token::RBrace)).map(|i| (true, i));
-    let brackets =
-        items.delimited_by(just(Token::LBracket), just(Token::RBracket)).map(|i| (false, i));
-    braces
-        .or(brackets)
-        .validate(|(is_brace, items), e, emitter| {
-            let span = e.span();
-            let n_pairs = items.iter().filter(|(_, v)| v.is_some()).count();
-            if items.is_empty() {
-                let kind = if is_brace { ExprKind::Map(vec![]) } else { ExprKind::List(vec![]) };
+    fn atom(&mut self) -> Expr {
+        match self.peek() {
+            Some(Token::Int(_) | Token::Dec(_) | Token::Text(_) | Token::Date(_)) => {
+                let (tok, span) = self.bump();
+                let kind = match tok {
+                    Token::Int(n) => ExprKind::Int(n),
+                    Token::Dec(n) => ExprKind::Dec(n),
+                    Token::Text(s) => ExprKind::Text(s),
+                    Token::Date(s) => ExprKind::Date(s.to_string()),
+                    _ => ExprKind::Error,
+                };
+                mk(kind, span)
+            }
+            Some(Token::Ident(_)) => self.name_expr(),
+            Some(Token::LParen) => self.paren(),
+            Some(Token::LBrace | Token::LBracket) => self.collection(),
+            _ => {
+                self.unexpected("an expression");
+                let span = self.peek_span();
+                if !matches!(
+                    self.peek(),
+                    None | Some(
+                        Token::Semi
+                            | Token::RBrace
+                            | Token::RParen
+                            | Token::RBracket
+                            | Token::Comma
+                    )
+                ) {
+                    self.bump();
+                }
+                mk(ExprKind::Error, span)
+            }
+        }
+    }
+
+    /// Everything that starts with a name: literals, typed constructors, `insert into`, task
+    /// blocks, calls and variables.
+    fn name_expr(&mut self) -> Expr {
+        let Some(Token::Ident(word)) = self.peek() else { unreachable_name() };
+        let word = *word;
+        for (text, kind) in [
+            ("true", ExprKind::Bool(true)),
+            ("false", ExprKind::Bool(false)),
+            ("null", ExprKind::Null),
+        ] {
+            if word.eq_ignore_ascii_case(text) {
+                let span = self.bump().1;
                 return mk(kind, span);
             }
-            if n_pairs == items.len() {
-                let pairs = items.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
-                return mk(ExprKind::Map(pairs), span);
+        }
+        if (word.eq_ignore_ascii_case("list") || word.eq_ignore_ascii_case("map"))
+            && self.peek_n(1) == Some(&Token::Colon)
+            && matches!(self.peek_n(2), Some(Token::Ident(_)))
+            && self.peek_n(3) == Some(&Token::LParen)
+        {
+            let ctor = self.ident().unwrap_or_else(|| missing_ident(self.prev_end));
+            self.bump();
+            let elem = self.ident().unwrap_or_else(|| missing_ident(self.prev_end));
+            let (args, end) = self.call_args();
+            let span = Span { start: ctor.span.start, end };
+            return mk(ExprKind::TypedCtor { ctor, elem, args }, span);
+        }
+        if word.eq_ignore_ascii_case("insert") && self.at_word_n(1, "into") {
+            let start = self.bump().1.start;
+            self.bump();
+            let Some(name) = self.ident() else {
+                self.unexpected("a form name after `insert into`");
+                return mk(ExprKind::Error, Span { start, end: self.prev_end });
+            };
+            if !self.at(&Token::LBracket) {
+                self.unexpected("`[` with the record's fields");
+                return mk(ExprKind::Error, Span { start, end: self.prev_end });
             }
-            if n_pairs > 0 {
-                emitter.emit(Rich::custom(
-                    span,
+            let (entries, end) = self.task_entries(true);
+            return mk(ExprKind::Insert(Box::new(Task { name, entries })), Span { start, end });
+        }
+        let name = self.ident().unwrap_or_else(|| missing_ident(self.prev_end));
+        let task = self.at(&Token::LBracket) && self.is_task_key(1, false);
+        match self.peek() {
+            Some(Token::LBracket) if task => {
+                let (entries, end) = self.task_entries(false);
+                let span = Span { start: name.span.start, end };
+                mk(ExprKind::Task(Box::new(Task { name, entries })), span)
+            }
+            Some(Token::LParen) => {
+                let (args, end) = self.call_args();
+                let span = Span { start: name.span.start, end };
+                mk(ExprKind::Call(name, args), span)
+            }
+            _ => {
+                let span = name.span;
+                mk(ExprKind::Var(name), span)
+            }
+        }
+    }
+
+    fn paren(&mut self) -> Expr {
+        let open = self.bump().1;
+        if !self.enter(open) {
+            self.skip_group();
+            return mk(ExprKind::Error, Span { start: open.start, end: self.prev_end });
+        }
+        let saved = std::mem::replace(&mut self.in_condition, false);
+        let inner = self.expr();
+        self.in_condition = saved;
+        if self.at(&Token::Comma) {
+            let span = self.peek_span();
+            self.report(
+                Diagnostic::new(Code::UnexpectedToken, "unexpected `,`", span)
+                    .with_label("expected `)`")
+                    .with_help("parentheses hold one value; join texts with `+`"),
+            );
+        }
+        let end = self.expect_close(open, Token::RParen);
+        self.leave();
+        Expr { kind: inner.kind, span: Span { start: open.start, end } }
+    }
+
+    /// `(a, b, key: value)`; returns the arguments and the end of the `)`.
+    pub(crate) fn call_args(&mut self) -> (Vec<Expr>, u32) {
+        let open = self.bump().1;
+        if !self.enter(open) {
+            self.skip_group();
+            return (Vec::new(), self.prev_end);
+        }
+        let saved = std::mem::replace(&mut self.in_condition, false);
+        let mut args = Vec::new();
+        while !self.at(&Token::RParen) && !self.at_eof() {
+            let arg = self.expr();
+            let arg = if self.eat(&Token::Colon).is_some() {
+                let value = self.expr();
+                let span = arg.span.to(value.span);
+                mk(ExprKind::Pair(Box::new(arg), Box::new(value)), span)
+            } else {
+                arg
+            };
+            args.push(arg);
+            if self.eat(&Token::Comma).is_none() {
+                break;
+            }
+        }
+        self.in_condition = saved;
+        let end = self.expect_close(open, Token::RParen);
+        self.leave();
+        (args, end)
+    }
+
+    /// `{…}` / `[…]`: a list, or a map when the items are `key: value`.
+    fn collection(&mut self) -> Expr {
+        let (open_tok, open) = self.bump();
+        let is_brace = open_tok == Token::LBrace;
+        let close = if is_brace { Token::RBrace } else { Token::RBracket };
+        if !self.enter(open) {
+            self.skip_group();
+            return mk(ExprKind::Error, Span { start: open.start, end: self.prev_end });
+        }
+        let saved = std::mem::replace(&mut self.in_condition, false);
+        let mut items: Vec<(Expr, Option<Expr>)> = Vec::new();
+        while !self.at(&close) && !self.at_eof() {
+            let key = self.expr();
+            let value = self.eat(&Token::Colon).map(|_| self.expr());
+            items.push((key, value));
+            if self.eat(&Token::Comma).is_none() {
+                break;
+            }
+        }
+        self.in_condition = saved;
+        let end = self.expect_close(open, close);
+        self.leave();
+        let span = Span { start: open.start, end };
+        let n_pairs = items.iter().filter(|(_, v)| v.is_some()).count();
+        if items.is_empty() {
+            let kind = if is_brace { ExprKind::Map(vec![]) } else { ExprKind::List(vec![]) };
+            return mk(kind, span);
+        }
+        if n_pairs == items.len() {
+            let pairs = items.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect();
+            return mk(ExprKind::Map(pairs), span);
+        }
+        if n_pairs > 0 {
+            self.report(
+                Diagnostic::new(
+                    Code::MixedCollection,
                     "a literal mixes `key: value` pairs and plain values",
-                ));
+                    span,
+                )
+                .with_label("mixed literal"),
+            );
+        }
+        mk(ExprKind::List(items.into_iter().map(|(k, _)| k).collect()), span)
+    }
+
+    /// Does a task key (`url:`, `reply to:`, `content-type:`, and `Field =` in `insert
+    /// into`) start `n` tokens ahead? Looks at most a few words ahead.
+    fn is_task_key(&mut self, n: usize, allow_eq: bool) -> bool {
+        if !matches!(self.peek_n(n), Some(Token::Ident(_))) {
+            return false;
+        }
+        let mut i = n + 1;
+        for _ in 0..MAX_KEY_WORDS {
+            match self.peek_n(i) {
+                Some(Token::Colon) => return true,
+                Some(Token::Assign) => return allow_eq,
+                Some(Token::Minus) => {
+                    if !matches!(self.peek_n(i + 1), Some(Token::Ident(_))) {
+                        return false;
+                    }
+                    i += 2;
+                }
+                Some(Token::Ident(_)) => i += 1,
+                _ => return false,
             }
-            mk(ExprKind::List(items.into_iter().map(|(k, _)| k).collect()), span)
-        })
-        .boxed()
+        }
+        false
+    }
+
+    fn is_tag(&mut self, n: usize) -> bool {
+        matches!(self.peek_n(n), Some(Token::Ident(w)) if TAG_WORDS.iter().any(|t| w.eq_ignore_ascii_case(t)))
+            && self.peek_n(n + 1) == Some(&Token::Colon)
+    }
+
+    /// `[ key: value … ]` (or `Field = value` with `allow_eq`); returns the entries and the
+    /// end of the `]`.
+    fn task_entries(&mut self, allow_eq: bool) -> (Vec<TaskEntry>, u32) {
+        let open = self.bump().1;
+        if !self.enter(open) {
+            self.skip_group();
+            return (Vec::new(), self.prev_end);
+        }
+        let mut entries = Vec::new();
+        while !self.at(&Token::RBracket) && !self.at_eof() {
+            if !self.is_task_key(0, allow_eq) {
+                let expected =
+                    if allow_eq { "a field such as `Name = …`" } else { "a key such as `url:`" };
+                self.unexpected(expected);
+                self.skip_to_task_key(allow_eq);
+                continue;
+            }
+            let mut key = String::new();
+            let mut key_span = self.peek_span();
+            loop {
+                match self.bump() {
+                    (Token::Ident(w), span) => {
+                        if !key.is_empty() && !key.ends_with('-') {
+                            key.push(' ');
+                        }
+                        key.push_str(w);
+                        key_span.end = span.end;
+                    }
+                    (Token::Minus, _) => key.push('-'),
+                    _ => break, // the `:` or `=`
+                }
+            }
+            let value = self.task_value(allow_eq);
+            entries.push(TaskEntry { key, key_span, value });
+            self.eat(&Token::Comma);
+        }
+        let end = self.expect_close(open, Token::RBracket);
+        self.leave();
+        (entries, end)
+    }
+
+    /// Skips junk inside a task block up to the next key or the closing `]`.
+    fn skip_to_task_key(&mut self, allow_eq: bool) {
+        while let Some(tok) = self.peek() {
+            match tok {
+                Token::RBracket | Token::Semi | Token::RBrace => return,
+                Token::LParen | Token::LBracket | Token::LBrace => {
+                    self.bump();
+                    self.skip_group();
+                }
+                _ => {
+                    self.bump();
+                    if self.is_task_key(0, allow_eq) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// One entry's value; `a, b, c` (up to the next key) makes a list.
+    fn task_value(&mut self, allow_eq: bool) -> Expr {
+        let first = self.tagged_value();
+        if !self.at(&Token::Comma) {
+            return first;
+        }
+        let mut items = vec![first];
+        while self.at(&Token::Comma)
+            && (self.is_tag(1) || !self.is_task_key(1, allow_eq))
+            && !matches!(self.peek_n(1), Some(Token::RBracket) | None)
+        {
+            self.bump();
+            items.push(self.tagged_value());
+        }
+        if items.len() == 1 {
+            return items.pop().unwrap_or_else(|| mk(ExprKind::Error, Span::default()));
+        }
+        let span = items[0].span.to(items[items.len() - 1].span);
+        mk(ExprKind::List(items), span)
+    }
+
+    /// `file:expr`, `template:Name:Form as PDF`, `view:Name as PDF` (sendmail attachments) as a
+    /// `Pair(tag, spec)`; the spec is a list when it has several parts. Otherwise an expression.
+    fn tagged_value(&mut self) -> Expr {
+        if !self.is_tag(0) {
+            return self.expr();
+        }
+        let tag = self.ident().unwrap_or_else(|| missing_ident(self.prev_end));
+        self.bump();
+        let mut parts = vec![self.expr()];
+        while self.eat(&Token::Colon).is_some() {
+            parts.push(self.expr());
+        }
+        if self.at_word("as") {
+            self.bump();
+            if let Some(format) = self.ident() {
+                let span = format.span;
+                parts.push(mk(ExprKind::Var(format), span));
+            } else {
+                self.unexpected("a format such as `PDF`");
+            }
+        }
+        let spec = if parts.len() == 1 {
+            parts.pop().unwrap_or_else(|| mk(ExprKind::Error, Span::default()))
+        } else {
+            let span = parts[0].span.to(parts[parts.len() - 1].span);
+            mk(ExprKind::List(parts), span)
+        };
+        let span = tag.span.to(spec.span);
+        let tag_span = tag.span;
+        mk(ExprKind::Pair(Box::new(mk(ExprKind::Var(tag), tag_span)), Box::new(spec)), span)
+    }
 }
 
-pub(crate) fn expr<'t, 's: 't>() -> P<'t, 's, Expr> {
-    recursive(|expr| {
-        let expr = expr.boxed();
-        let typed_ctor = select_ref! { Token::Ident(s) = e if s.eq_ignore_ascii_case("list") || s.eq_ignore_ascii_case("map") =>
-            crate::ast::Ident { name: (*s).to_string(), span: Span::from(e.span()) } }
-        .then_ignore(just(Token::Colon))
-        .then(ident())
-        .then(call_args(expr.clone()))
-        .map_with(|((ctor, elem), args), e| {
-            mk(ExprKind::TypedCtor { ctor, elem, args }, e.span())
-        });
-        let insert = kw("insert")
-            .ignore_then(kw("into"))
-            .ignore_then(ident())
-            .then(task_entries(expr.clone(), true))
-            .map_with(|(name, entries), e| {
-                mk(ExprKind::Insert(Box::new(Task { name, entries })), e.span())
-            });
-        let task = ident().then(task_entries(expr.clone(), false)).map_with(|(name, entries), e| {
-            mk(ExprKind::Task(Box::new(Task { name, entries })), e.span())
-        });
-        let call = ident()
-            .then(call_args(expr.clone()))
-            .map_with(|(name, args), e| mk(ExprKind::Call(name, args), e.span()));
-        let var = ident().map_with(|name, e| mk(ExprKind::Var(name), e.span()));
-        let paren = expr
-            .clone()
-            .delimited_by(just(Token::LParen), just(Token::RParen))
-            .map_with(|inner, e| Expr { kind: inner.kind, span: Span::from(e.span()) });
+fn missing_ident(at: u32) -> Ident {
+    Ident { name: String::new(), span: Span { start: at, end: at } }
+}
 
-        let atom = choice((
-            literal(),
-            typed_ctor.boxed(),
-            insert.boxed(),
-            task.boxed(),
-            call.boxed(),
-            var.boxed(),
-            paren.boxed(),
-            collection(expr.clone()),
-        ))
-        .recover_with(via_parser(nested_delimiters(
-            Token::LParen,
-            Token::RParen,
-            [(Token::LBracket, Token::RBracket), (Token::LBrace, Token::RBrace)],
-            |span| mk(ExprKind::Error, span),
-        )))
-        .labelled("expression")
-        .boxed();
-
-        enum Post {
-            Member(crate::ast::Ident, Option<Vec<Expr>>),
-            Index(Expr),
-        }
-        let member = just(Token::Dot)
-            .ignore_then(ident())
-            .then(call_args(expr.clone()).or_not())
-            .map(|(name, args)| Post::Member(name, args));
-        let index = expr
-            .clone()
-            .delimited_by(just(Token::LBracket), just(Token::RBracket))
-            .map(Post::Index);
-        let postfix = atom.foldl_with(member.or(index).repeated(), |recv, post, e| {
-            let kind = match post {
-                Post::Member(name, Some(args)) => ExprKind::Method(Box::new(recv), name, args),
-                Post::Member(name, None) => ExprKind::Field(Box::new(recv), name),
-                Post::Index(i) => ExprKind::Index(Box::new(recv), Box::new(i)),
-            };
-            mk(kind, e.span())
-        });
-
-        let bin = |op: BinOp| {
-            move |l: Expr, _, r: Expr, e: &mut chumsky::input::MapExtra<'t, '_, _, _>| {
-                mk(ExprKind::Binary(op, Box::new(l), Box::new(r)), e.span())
-            }
-        };
-        let un = |op: UnOp| {
-            move |_, x: Expr, e: &mut chumsky::input::MapExtra<'t, '_, _, _>| {
-                mk(ExprKind::Unary(op, Box::new(x)), e.span())
-            }
-        };
-        postfix
-            .pratt((
-                prefix(10, just(Token::Minus), un(UnOp::Neg)),
-                prefix(10, just(Token::Plus), un(UnOp::Plus)),
-                prefix(10, just(Token::Bang), un(UnOp::Not)),
-                infix(left(8), just(Token::Star), bin(BinOp::Mul)),
-                infix(left(8), just(Token::Slash), bin(BinOp::Div)),
-                infix(left(8), just(Token::Percent), bin(BinOp::Rem)),
-                infix(left(7), just(Token::Plus), bin(BinOp::Add)),
-                infix(left(7), just(Token::Minus), bin(BinOp::Sub)),
-                infix(left(6), just(Token::Lt), bin(BinOp::Lt)),
-                infix(left(6), just(Token::Le), bin(BinOp::Le)),
-                infix(left(6), just(Token::Gt), bin(BinOp::Gt)),
-                infix(left(6), just(Token::Ge), bin(BinOp::Ge)),
-                infix(left(5), just(Token::EqEq), bin(BinOp::Eq)),
-                infix(left(5), just(Token::NotEq), bin(BinOp::Ne)),
-                infix(left(4), just(Token::AndAnd), bin(BinOp::And)),
-                infix(left(3), just(Token::OrOr), bin(BinOp::Or)),
-            ))
-            .boxed()
-    })
-    .boxed()
+#[cold]
+fn unreachable_name() -> ! {
+    unreachable!("name_expr is only called at a name")
 }

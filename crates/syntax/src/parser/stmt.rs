@@ -1,35 +1,21 @@
 //! Statements, blocks, function definitions and whole programs.
 
-use chumsky::prelude::*;
-
-use super::expr::expr;
-use super::{ident, kw, P, STATEMENT_WORDS};
-use crate::ast::{Block, Expr, ExprKind, Function, Param, Program, Stmt, StmtKind};
+use super::{Parser, STATEMENT_WORDS};
+use crate::ast::{Block, Expr, ExprKind, Function, Ident, Param, Program, Stmt, StmtKind};
 use crate::token::Token;
-use crate::Span;
+use crate::{Code, Diagnostic, Span};
 
 /// Zoho Creator form-script actions (they act on the form being edited).
 const FORM_ACTIONS: &[&str] = &[
     "alert", "cancel", "hide", "show", "disable", "enable", "clear", "reload", "select", "deselect",
 ];
 
-fn mk(kind: StmtKind, span: SimpleSpan) -> Stmt {
-    Stmt { kind, span: Span::from(span) }
-}
+/// Keywords that start a statement; recovery stops at one that begins a line.
+pub(crate) const STATEMENT_STARTS: &[&str] =
+    &["if", "for", "while", "try", "info", "return", "break", "continue", "delete"];
 
-fn block<'t, 's: 't>(stmt: P<'t, 's, Stmt>) -> P<'t, 's, Block> {
-    stmt.repeated()
-        .collect::<Vec<_>>()
-        .delimited_by(just(Token::LBrace), just(Token::RBrace))
-        .map_with(|stmts, e| Block { stmts, span: Span::from(e.span()) })
-        .recover_with(via_parser(nested_delimiters(
-            Token::LBrace,
-            Token::RBrace,
-            [(Token::LParen, Token::RParen), (Token::LBracket, Token::RBracket)],
-            |span: SimpleSpan| Block { stmts: vec![], span: Span::from(span) },
-        )))
-        .labelled("block")
-        .boxed()
+fn mk(kind: StmtKind, span: Span) -> Stmt {
+    Stmt { kind, span }
 }
 
 /// Task blocks (`sendmail [ … ]`) may stand without a trailing `;`.
@@ -37,174 +23,410 @@ fn ends_with_task(e: &Expr) -> bool {
     matches!(e.kind, ExprKind::Task(_) | ExprKind::Insert(_))
 }
 
-pub(crate) fn statement<'t, 's: 't>() -> P<'t, 's, Stmt> {
-    recursive(|stmt| {
-        let stmt: P<'t, 's, Stmt> = stmt.boxed();
-        let expr = expr();
-        let block = block(stmt.clone());
-        let body =
-            block.clone().or(stmt.clone().map(|s| Block { span: s.span, stmts: vec![s] })).boxed();
-        let semi = just(Token::Semi).labelled("`;`");
-        let cond = expr.clone().delimited_by(just(Token::LParen), just(Token::RParen)).boxed();
-
-        let info = kw("info")
-            .ignore_then(expr.clone())
-            .then_ignore(semi.clone())
-            .map_with(|x, e| mk(StmtKind::Info(x), e.span()));
-        let ret = kw("return")
-            .ignore_then(expr.clone().or_not())
-            .then_ignore(semi.clone())
-            .map_with(|x, e| mk(StmtKind::Return(x), e.span()));
-        let brk = kw("break").then(semi.clone()).map_with(|_, e| mk(StmtKind::Break, e.span()));
-        let cont =
-            kw("continue").then(semi.clone()).map_with(|_, e| mk(StmtKind::Continue, e.span()));
-        let else_if = kw("else").ignore_then(kw("if")).ignore_then(cond.clone()).then(body.clone());
-        let if_ = kw("if")
-            .ignore_then(cond.clone())
-            .then(body.clone())
-            .then(else_if.repeated().collect::<Vec<_>>())
-            .then(kw("else").ignore_then(body.clone()).or_not())
-            .map_with(|(((c, b), rest), otherwise), e| {
-                let mut branches = vec![(c, b)];
-                branches.extend(rest);
-                mk(StmtKind::If { branches, otherwise }, e.span())
-            });
-        let loop_var = choice((
-            kw("index").ignore_then(ident()).then_ignore(kw("in")).map(|v| (true, v)),
-            ident().then_ignore(kw("in")).map(|v| (false, v)),
-        ));
-        let for_ = kw("for")
-            .ignore_then(kw("each"))
-            .ignore_then(loop_var)
-            .then(expr.clone())
-            .then(body.clone())
-            .map_with(|(((is_index, var), iter), body), e| {
-                let kind = if is_index {
-                    StmtKind::ForIndex { var, iter, body }
-                } else {
-                    StmtKind::ForEach { var, iter, body }
-                };
-                mk(kind, e.span())
-            });
-        let while_ = kw("while")
-            .ignore_then(cond.clone())
-            .then(body.clone())
-            .map_with(|(cond, body), e| mk(StmtKind::While { cond, body }, e.span()));
-        let try_ = kw("try")
-            .ignore_then(block.clone())
-            .then_ignore(kw("catch"))
-            .then(ident().delimited_by(just(Token::LParen), just(Token::RParen)).or_not())
-            .then(block.clone())
-            .map_with(|((body, var), handler), e| {
-                mk(StmtKind::Try { body, var, handler }, e.span())
-            });
-        let delete = kw("delete")
-            .ignore_then(kw("from"))
-            .ignore_then(expr.clone())
-            .then_ignore(semi.clone())
-            .map_with(|x, e| mk(StmtKind::Delete(x), e.span()));
-        // Creator form actions: `alert expr;`, `cancel submit;`, `hide Field;`, `disable Field;`, …
-        let action_word = select_ref! { Token::Ident(s) = e if FORM_ACTIONS.iter().any(|w| s.eq_ignore_ascii_case(w)) =>
-            crate::ast::Ident { name: (*s).to_string(), span: Span::from(e.span()) } };
-        let form_action = action_word
-            .then(expr.clone().or_not())
-            .then_ignore(semi.clone())
-            .map_with(|(word, operand), e| mk(StmtKind::FormAction(word, operand), e.span()));
-        // A statement ends with `;`, except that a task block (`sendmail [ … ]`) may omit it.
-        let terminated = expr
-            .clone()
-            .then_ignore(semi.clone())
-            .or(expr.clone().filter(ends_with_task).then_ignore(semi.clone().or_not()))
-            .boxed();
-        let assign =
-            expr.clone().then_ignore(just(Token::Assign)).then(terminated.clone()).validate(
-                |(target, value), e, emitter| {
-                    if !matches!(
-                        target.kind,
-                        ExprKind::Var(_) | ExprKind::Field(..) | ExprKind::Index(..)
-                    ) {
-                        emitter.emit(Rich::custom(
-                            SimpleSpan::from(target.span.range()),
-                            "cannot assign to this expression",
-                        ));
-                    }
-                    mk(StmtKind::Assign { target, value }, e.span())
-                },
-            );
-        let expr_stmt = terminated.map_with(|x, e| mk(StmtKind::Expr(x), e.span()));
-        let empty = semi.clone().map_with(|_, e| {
-            mk(StmtKind::Expr(Expr { kind: ExprKind::Null, span: Span::from(e.span()) }), e.span())
-        });
-
-        choice((
-            if_.boxed(),
-            for_.boxed(),
-            while_.boxed(),
-            try_.boxed(),
-            info.boxed(),
-            ret.boxed(),
-            brk.boxed(),
-            cont.boxed(),
-            delete.boxed(),
-            form_action.boxed(),
-            assign.boxed(),
-            expr_stmt.boxed(),
-            empty.boxed(),
-        ))
-        .recover_with(skip_then_retry_until(
-            any().ignored(),
-            one_of([Token::Semi, Token::RBrace]).ignored(),
-        ))
-        .labelled("statement")
-        .boxed()
-    })
-    .boxed()
-}
-
-fn function<'t, 's: 't>(stmt: P<'t, 's, Stmt>) -> P<'t, 's, Function> {
-    let ret = ident().filter(|i| !STATEMENT_WORDS.iter().any(|w| i.is(w)));
-    let param = ident().then(ident()).map(|(ty, name)| Param { ty, name });
-    ret.then(ident())
-        .then(just(Token::Dot).ignore_then(ident()).or_not())
-        .then(
-            param
-                .separated_by(just(Token::Comma))
-                .collect::<Vec<_>>()
-                .delimited_by(just(Token::LParen), just(Token::RParen)),
-        )
-        .then(block(stmt))
-        .map_with(|((((ret, first), second), params), body), e| {
-            let (namespace, name) = match second {
-                Some(name) => (Some(first), name),
-                None => (None, first),
-            };
-            Function { ret, namespace, name, params, body, span: Span::from(e.span()) }
-        })
-        .labelled("function definition")
-        .boxed()
-}
-
-pub(crate) fn program<'t, 's: 't>() -> P<'t, 's, Program> {
-    enum Item {
-        Function(Function),
-        Stmt(Stmt),
+impl<'s> Parser<'s> {
+    pub(crate) fn program(&mut self) -> Program {
+        let mut program = Program::default();
+        while !self.at_eof() {
+            if self.at_function_header() {
+                if let Some(f) = self.function() {
+                    program.functions.push(f);
+                }
+                continue;
+            }
+            if self.at(&Token::RBrace) {
+                let span = self.bump().1;
+                self.report(
+                    Diagnostic::new(Code::UnexpectedToken, "unexpected `}`", span)
+                        .with_label("no block is open here")
+                        .with_help("remove it, or look for a missing `{` above"),
+                );
+                continue;
+            }
+            if let Some(s) = self.statement() {
+                program.stmts.push(s);
+            }
+        }
+        program
     }
-    let stmt = statement();
-    function(stmt.clone())
-        .map(Item::Function)
-        .or(stmt.map(Item::Stmt))
-        .repeated()
-        .collect::<Vec<_>>()
-        .then_ignore(end())
-        .map(|items| {
-            let mut program = Program::default();
-            for item in items {
-                match item {
-                    Item::Function(f) => program.functions.push(f),
-                    Item::Stmt(s) => program.stmts.push(s),
+
+    /// `type name(` or `type ns.name(` at the start of a statement.
+    fn at_function_header(&mut self) -> bool {
+        let first_ok = matches!(self.peek(), Some(Token::Ident(w))
+            if !STATEMENT_WORDS.iter().any(|s| w.eq_ignore_ascii_case(s))
+                && !FORM_ACTIONS.iter().any(|s| w.eq_ignore_ascii_case(s)));
+        if !first_ok || !matches!(self.peek_n(1), Some(Token::Ident(_))) {
+            return false;
+        }
+        match self.peek_n(2) {
+            Some(Token::LParen) => true,
+            Some(Token::Dot) => {
+                matches!(self.peek_n(3), Some(Token::Ident(_)))
+                    && self.peek_n(4) == Some(&Token::LParen)
+            }
+            _ => false,
+        }
+    }
+
+    fn function(&mut self) -> Option<Function> {
+        let ret = self.ident()?;
+        let first = self.ident()?;
+        let (namespace, name) = if self.eat(&Token::Dot).is_some() {
+            (Some(first), self.ident()?)
+        } else {
+            (None, first)
+        };
+        let open = self.bump().1; // `(`
+        let mut params = Vec::new();
+        while !self.at(&Token::RParen) && !self.at_eof() && !self.at(&Token::LBrace) {
+            let Some(ty) = self.ident() else {
+                self.unexpected("a parameter such as `string name`");
+                break;
+            };
+            match self.ident() {
+                Some(pname) => params.push(Param { ty, name: pname }),
+                None => {
+                    let span = ty.span;
+                    self.report(
+                        Diagnostic::new(
+                            Code::BadFunctionHeader,
+                            format!("parameter `{}` has no type", ty.name),
+                            span,
+                        )
+                        .with_label("type missing")
+                        .with_help(format!(
+                            "Deluge parameters are typed: `string {0}`, `int {0}`, `map {0}`…",
+                            ty.name
+                        )),
+                    );
                 }
             }
-            program
-        })
-        .boxed()
+            if self.eat(&Token::Comma).is_none() {
+                break;
+            }
+        }
+        self.expect_close(open, Token::RParen);
+        if ret.is("function") {
+            self.report(
+                Diagnostic::new(
+                    Code::BadFunctionHeader,
+                    "`function` is not a Deluge return type",
+                    ret.span,
+                )
+                .with_label("not a type")
+                .with_help("declare the return type: `void f(…)`, `string f(…)`, `map f(…)`…"),
+            );
+        }
+        let body = if self.at(&Token::LBrace) {
+            self.block()
+        } else {
+            self.unexpected("`{` to start the function body");
+            Block { stmts: Vec::new(), span: Span { start: self.prev_end, end: self.prev_end } }
+        };
+        let span = ret.span.to(body.span);
+        Some(Function { ret, namespace, name, params, body, span })
+    }
+
+    /// `{ statements }`, reporting an unclosed `{` at the brace that opened it.
+    pub(crate) fn block(&mut self) -> Block {
+        let open = self.bump().1;
+        if !self.enter(open) {
+            self.skip_group();
+            return Block {
+                stmts: Vec::new(),
+                span: Span { start: open.start, end: self.prev_end },
+            };
+        }
+        let mut stmts = Vec::new();
+        while !self.at(&Token::RBrace) && !self.at_eof() {
+            if let Some(s) = self.statement() {
+                stmts.push(s);
+            }
+        }
+        let end = self.expect_close(open, Token::RBrace);
+        self.leave();
+        Block { stmts, span: Span { start: open.start, end } }
+    }
+
+    /// The body of `if`/`for`/`while`: a block, or one statement.
+    fn body(&mut self) -> Block {
+        if self.at(&Token::LBrace) {
+            return self.block();
+        }
+        match self.statement() {
+            Some(s) => Block { span: s.span, stmts: vec![s] },
+            None => {
+                Block { stmts: Vec::new(), span: Span { start: self.prev_end, end: self.prev_end } }
+            }
+        }
+    }
+
+    /// One statement, or `None` when nothing usable was there (after reporting it). Always
+    /// consumes at least one token unless at `}` or the end.
+    pub(crate) fn statement(&mut self) -> Option<Stmt> {
+        self.ops = 0;
+        let before = self.peek_span().start;
+        let saved_mark = std::mem::replace(&mut self.stmt_mark, self.diags.len());
+        let stmt = self.statement_inner();
+        self.stmt_mark = saved_mark;
+        if self.peek_span().start == before && !self.at_eof() && !self.at(&Token::RBrace) {
+            // No progress: drop one token so the caller's loop always advances.
+            self.bump();
+        }
+        stmt
+    }
+
+    fn statement_inner(&mut self) -> Option<Stmt> {
+        let start = self.peek_span().start;
+        if let Some(semi) = self.eat(&Token::Semi) {
+            return Some(mk(StmtKind::Expr(Expr { kind: ExprKind::Null, span: semi }), semi));
+        }
+        let assigns = self.peek_n(1) == Some(&Token::Assign);
+        let word = match self.peek() {
+            Some(Token::Ident(w)) if !assigns => w.to_ascii_lowercase(),
+            _ => String::new(),
+        };
+        match word.as_str() {
+            "if" => return Some(self.if_stmt()),
+            "for" if self.at_word_n(1, "each") => return Some(self.for_stmt()),
+            "while" => return Some(self.while_stmt()),
+            "try" if self.peek_n(1) == Some(&Token::LBrace) => return Some(self.try_stmt()),
+            "info" => {
+                self.bump();
+                let value = self.expr();
+                return Some(self.finish(start, StmtKind::Info(value), false));
+            }
+            "return" => {
+                self.bump();
+                let value = if self.at(&Token::Semi) || self.at(&Token::RBrace) || self.at_eof() {
+                    None
+                } else {
+                    Some(self.expr())
+                };
+                return Some(self.finish(start, StmtKind::Return(value), false));
+            }
+            "break" | "continue" => {
+                self.bump();
+                let kind = if word == "break" { StmtKind::Break } else { StmtKind::Continue };
+                return Some(self.finish(start, kind, false));
+            }
+            "delete" if self.at_word_n(1, "from") => {
+                self.bump();
+                self.bump();
+                let target = self.expr();
+                return Some(self.finish(start, StmtKind::Delete(target), false));
+            }
+            "else" | "catch" => return self.dangling(),
+            w if FORM_ACTIONS.contains(&w)
+                && !matches!(self.peek_n(1), Some(Token::Dot | Token::LBracket)) =>
+            {
+                let action = self.ident()?;
+                let operand = if self.at(&Token::Semi) || self.at(&Token::RBrace) || self.at_eof() {
+                    None
+                } else {
+                    Some(self.expr())
+                };
+                return Some(self.finish(start, StmtKind::FormAction(action, operand), false));
+            }
+            _ => {}
+        }
+        let target = self.expr();
+        if let Some(eq) = self.eat(&Token::Assign) {
+            if !matches!(
+                target.kind,
+                ExprKind::Var(_) | ExprKind::Field(..) | ExprKind::Index(..) | ExprKind::Error
+            ) {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidAssignTarget,
+                        "cannot assign to this expression",
+                        target.span,
+                    )
+                    .with_label("not a variable, field or index")
+                    .with_related(eq, "assignment here"),
+                );
+            }
+            let value = self.expr();
+            let optional = ends_with_task(&value);
+            return Some(self.finish(start, StmtKind::Assign { target, value }, optional));
+        }
+        if matches!(target.kind, ExprKind::Error) && !self.at(&Token::Semi) {
+            self.skip_statement();
+            return None;
+        }
+        let optional = ends_with_task(&target);
+        Some(self.finish(start, StmtKind::Expr(target), optional))
+    }
+
+    /// Ends a statement at its `;`. A missing `;` before a line break, a `}` or the end of
+    /// input is reported at the end of the statement and parsing goes on; anything else on
+    /// the same line is reported and skipped.
+    fn finish(&mut self, start: u32, kind: StmtKind, semi_optional: bool) -> Stmt {
+        let span = |end: u32| Span { start, end };
+        if let Some(semi) = self.eat(&Token::Semi) {
+            return mk(kind, span(semi.end));
+        }
+        let end = self.prev_end;
+        if semi_optional {
+            return mk(kind, span(end));
+        }
+        if self.ops > super::MAX_OPERATORS_PER_STATEMENT || self.statement_failed() {
+            self.skip_statement();
+            return mk(kind, span(end));
+        }
+        if self.newline_before_next() || self.at(&Token::RBrace) {
+            let at = Span { start: end, end };
+            self.report(
+                Diagnostic::new(
+                    Code::MissingSemicolon,
+                    "missing `;` at the end of this statement",
+                    at,
+                )
+                .with_label("expected `;` here")
+                .with_help("every statement ends with `;`"),
+            );
+            return mk(kind, span(end));
+        }
+        self.unexpected("`;`");
+        self.skip_statement();
+        mk(kind, span(self.prev_end.max(end)))
+    }
+
+    /// A condition in parentheses; `=` compares there (with a warning).
+    fn condition(&mut self) -> Expr {
+        let Some(open) = self.eat(&Token::LParen) else {
+            self.unexpected("`(` before the condition");
+            let saved = std::mem::replace(&mut self.in_condition, true);
+            let cond = self.expr();
+            self.in_condition = saved;
+            return cond;
+        };
+        if !self.enter(open) {
+            self.skip_group();
+            return Expr { kind: ExprKind::Error, span: open };
+        }
+        let saved = std::mem::replace(&mut self.in_condition, true);
+        let cond = self.expr();
+        self.in_condition = saved;
+        self.expect_close(open, Token::RParen);
+        self.leave();
+        cond
+    }
+
+    fn if_stmt(&mut self) -> Stmt {
+        let start = self.bump().1.start;
+        let cond = self.condition();
+        let body = self.body();
+        let mut end = body.span.end;
+        let mut branches = vec![(cond, body)];
+        let mut otherwise = None;
+        while self.at_word("else") {
+            self.bump();
+            if self.at_word("if") {
+                self.bump();
+                let cond = self.condition();
+                let body = self.body();
+                end = body.span.end;
+                branches.push((cond, body));
+            } else {
+                let body = self.body();
+                end = body.span.end;
+                otherwise = Some(body);
+                break;
+            }
+        }
+        mk(StmtKind::If { branches, otherwise }, Span { start, end })
+    }
+
+    fn for_stmt(&mut self) -> Stmt {
+        let start = self.bump().1.start;
+        self.bump(); // each
+        let is_index = self.at_word("index") && matches!(self.peek_n(1), Some(Token::Ident(_)));
+        if is_index {
+            self.bump();
+        }
+        let var = match self.ident() {
+            Some(v) if !v.is("in") => v,
+            _ => {
+                self.unexpected("a loop variable");
+                Ident {
+                    name: String::new(),
+                    span: Span { start: self.prev_end, end: self.prev_end },
+                }
+            }
+        };
+        if self.at_word("in") {
+            self.bump();
+        } else {
+            self.unexpected("`in`");
+        }
+        let iter = self.expr();
+        let body = self.body();
+        let span = Span { start, end: body.span.end };
+        let kind = if is_index {
+            StmtKind::ForIndex { var, iter, body }
+        } else {
+            StmtKind::ForEach { var, iter, body }
+        };
+        mk(kind, span)
+    }
+
+    fn while_stmt(&mut self) -> Stmt {
+        let start = self.bump().1.start;
+        let cond = self.condition();
+        let body = self.body();
+        let span = Span { start, end: body.span.end };
+        mk(StmtKind::While { cond, body }, span)
+    }
+
+    fn try_stmt(&mut self) -> Stmt {
+        let start = self.bump().1.start;
+        let body = self.block();
+        let mut var = None;
+        let handler = if self.at_word("catch") {
+            self.bump();
+            if let Some(open) = self.eat(&Token::LParen) {
+                var = self.ident();
+                if var.is_none() {
+                    self.unexpected("a variable name");
+                }
+                self.expect_close(open, Token::RParen);
+            }
+            if self.at(&Token::LBrace) {
+                self.block()
+            } else {
+                self.unexpected("`{` to start the catch block");
+                Block { stmts: Vec::new(), span: Span { start: self.prev_end, end: self.prev_end } }
+            }
+        } else {
+            self.unexpected("`catch` after the try block");
+            Block { stmts: Vec::new(), span: Span { start: self.prev_end, end: self.prev_end } }
+        };
+        let span = Span { start, end: handler.span.end.max(body.span.end) };
+        mk(StmtKind::Try { body, var, handler }, span)
+    }
+
+    /// `else …` or `catch …` with nothing to attach to: one error, then the rest is parsed
+    /// (and checked) as if it stood alone.
+    fn dangling(&mut self) -> Option<Stmt> {
+        let (tok, span) = self.bump();
+        let word = tok.to_string();
+        let owner = if word.eq_ignore_ascii_case("else") { "if" } else { "try" };
+        self.report(
+            Diagnostic::new(Code::DanglingElse, format!("`{word}` without `{owner}`"), span)
+                .with_label(format!("no `{owner}` before this"))
+                .with_help(format!("`{word}` must follow the block of an `{owner}`")),
+        );
+        if word.eq_ignore_ascii_case("else") && self.at_word("if") {
+            self.bump();
+            self.condition();
+        } else if let Some(open) = self.eat(&Token::LParen) {
+            self.ident();
+            self.expect_close(open, Token::RParen);
+        }
+        if self.at(&Token::LBrace) {
+            let block = self.block();
+            return Some(mk(StmtKind::Error, Span { start: span.start, end: block.span.end }));
+        }
+        None
+    }
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::ast::*;
+use crate::{Code, Severity};
 
 fn ok(src: &str) -> Program {
     let p = parse(src);
@@ -90,5 +91,106 @@ fn garbage_never_panics() {
     }
     let deep = "(".repeat(50_000);
     let d = errs(&deep);
-    assert!(d[0].message.contains("nested"));
+    assert!(d.iter().any(|d| d.message.contains("nested")), "{d:#?}");
+    assert!(d.len() <= 3, "{d:#?}");
+}
+
+fn codes(src: &str) -> Vec<(Code, u32)> {
+    parse(src).diagnostics.iter().map(|d| (d.code, d.span.start)).collect()
+}
+
+#[test]
+fn every_missing_semicolon_is_reported() {
+    let src = "a = 1\nb = 2\nc = f(a)\ninfo c;\n";
+    let d = codes(src);
+    assert_eq!(
+        d,
+        [(Code::MissingSemicolon, 5), (Code::MissingSemicolon, 11), (Code::MissingSemicolon, 20)]
+    );
+    // The statements themselves are kept, so later passes still check them.
+    assert_eq!(parse(src).program.stmts.len(), 4);
+    // Before a closing brace too.
+    assert_eq!(codes("if (a) { info 1 }"), [(Code::MissingSemicolon, 15)]);
+}
+
+#[test]
+fn unclosed_delimiters_point_at_the_opener() {
+    let p = parse("void f()\n{\n\tif (a)\n\t{\n\t\tinfo 1;\n");
+    assert_eq!(p.diagnostics.len(), 1, "{:#?}", p.diagnostics);
+    let d = &p.diagnostics[0];
+    assert_eq!(d.code, Code::UnclosedDelimiter);
+    assert_eq!(d.message, "unclosed `{`");
+    assert_eq!(d.span.start, 20, "the innermost open brace");
+    let p = parse("x = f(a, b;\ny = 2;");
+    assert_eq!(p.diagnostics[0].code, Code::UnexpectedToken);
+    assert_eq!(p.diagnostics[0].related[0].message, "to close this `(`");
+    assert_eq!(p.program.stmts.len(), 2);
+}
+
+#[test]
+fn assignment_as_comparison_in_conditions() {
+    let p = parse("if(input.Send = true) { info 1; } else if (x = 2) { info 2; }");
+    let warns: Vec<_> = p.diagnostics.iter().map(|d| (d.code, d.severity)).collect();
+    assert_eq!(warns, [(Code::AssignInCondition, Severity::Warning); 2]);
+    let StmtKind::If { branches, .. } = &p.program.stmts[0].kind else { panic!() };
+    assert!(matches!(branches[0].0.kind, ExprKind::Binary(BinOp::Eq, ..)));
+    // Outside conditions `=` is still assignment only.
+    assert!(parse("x = a = b;").has_errors());
+}
+
+#[test]
+fn pasted_characters() {
+    // Zero-width spaces and byte-order marks are whitespace.
+    ok("\u{FEFF}\u{200B}x = 1;\n\u{200B}info x;");
+    // Curly quotes: one located error, and the literal still parses.
+    let p = parse("url = “https://example.com”;\ninfo url;");
+    assert_eq!(p.diagnostics.len(), 1, "{:#?}", p.diagnostics);
+    assert_eq!(p.diagnostics[0].code, Code::CurlyQuote);
+    assert_eq!(p.program.stmts.len(), 2);
+}
+
+#[test]
+fn creator_fetch_clauses_and_attachments() {
+    let p = ok("r = Orders[Status == \"Open\"] sort by Added_Time desc range from 1 to 10;\n\
+                l = Orders[ID != 0].Amount sort by Amount.getall();\n\
+                for each o in Orders[Amount > 5] sort by Amount { info o.ID; }");
+    let StmtKind::Assign { value, .. } = &p.stmts[0].kind else { panic!() };
+    let ExprKind::Range { base, .. } = &value.kind else { panic!("{value:?}") };
+    assert!(matches!(base.kind, ExprKind::Sort { desc: true, .. }));
+    let p = ok("sendmail [ from: zoho.adminuserid to: \"a@x.com\" subject: \"s\" message: \"m\" Attachments :file:doc, file:input.Upload ]");
+    let StmtKind::Expr(e) = &p.stmts[0].kind else { panic!() };
+    let ExprKind::Task(t) = &e.kind else { panic!() };
+    let att = t.get("Attachments").expect("attachments key");
+    assert!(
+        matches!(&att.value.kind, ExprKind::List(items) if items.len() == 2 && matches!(items[1].kind, ExprKind::Pair(..)))
+    );
+}
+
+#[test]
+fn dialect_mistakes_are_located() {
+    assert_eq!(codes("else if (a) { info 1; }")[0].0, Code::DanglingElse);
+    assert_eq!(codes("void f(x) { info x; }")[0].0, Code::BadFunctionHeader);
+    assert_eq!(codes("function f(string x) { info x; }")[0].0, Code::BadFunctionHeader);
+    assert_eq!(codes("info(\"a\", b);")[0].0, Code::UnexpectedToken);
+    let d = codes("x = a ? b : c;");
+    assert_eq!(d[0].0, Code::UnexpectedChar);
+    assert_eq!(d.len(), 1, "one error for the line: {d:?}");
+    assert!(parse("DEAL_ID HERE").has_errors());
+    assert!(parse("r = invokeurl [ url: u ];.").has_errors());
+}
+
+#[test]
+fn comments_are_kept_in_a_side_table() {
+    let src = "// lead\nx = 1; /* inline */ y = 2; // trailing\n/* unterminated";
+    let p = parse(src);
+    let texts: Vec<_> = p.comments.iter().map(|c| &src[c.span.range()]).collect();
+    assert_eq!(texts, ["// lead", "/* inline */", "// trailing", "/* unterminated"]);
+    assert_eq!(p.comments[1].kind, CommentKind::Block);
+}
+
+#[test]
+fn keywords_as_variable_names() {
+    let p = ok("info = 1; show = 2; return info + show;");
+    assert_eq!(p.stmts.len(), 3);
+    ok("alert \"Saved\"; cancel submit; hide Field_A; reload;");
 }
