@@ -25,75 +25,145 @@ const ZOHO_VARS: &[&str] = &[
 
 pub(crate) struct Compiled {
     pub functions: Vec<Function>,
-    /// Top-level statements, if any.
-    pub main: Option<Function>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Top-level statements of each file, if any.
+    pub mains: Vec<Option<Function>>,
+    /// Diagnostics, each with the index of its file.
+    pub diagnostics: Vec<(u32, Diagnostic)>,
 }
 
-pub(crate) fn compile(program: &ast::Program) -> Compiled {
-    let mut fn_index = FxHashMap::default();
+/// One file of a project, as the compiler sees it.
+pub(crate) struct Unit<'a> {
+    pub path: &'a str,
+    pub program: &'a ast::Program,
+    pub lines: &'a dg_syntax::LineIndex,
+    pub source: &'a str,
+    /// Offset of the file in the project's span space (IR spans are project-global).
+    pub base: u32,
+}
+
+/// What every function of a project can see: the function index.
+struct Index {
+    by_name: FxHashMap<String, u32>,
+    arities: Vec<usize>,
+    /// Qualified names, for "did you mean".
+    names: Vec<String>,
+}
+
+/// Compiles the files of a project together: one function index, so any file may call a
+/// function any other file defines. The first definition of a name (in file order, then
+/// source order) is the one that runs; later ones are reported.
+pub(crate) fn compile(units: &[Unit<'_>]) -> Compiled {
+    let mut index = Index { by_name: FxHashMap::default(), arities: Vec::new(), names: Vec::new() };
     let mut diagnostics = Vec::new();
-    for (i, f) in program.functions.iter().enumerate() {
-        let key = f.qualified_name().to_ascii_lowercase();
-        if fn_index.insert(key, i as u32).is_some() {
-            diagnostics.push(Diagnostic::new(
-                Code::DuplicateFunction,
-                format!("function '{}' is defined twice", f.qualified_name()),
-                f.name.span,
-            ));
+    let mut owners: Vec<(u32, Span)> = Vec::new();
+    for (file, unit) in units.iter().enumerate() {
+        for f in &unit.program.functions {
+            let key = f.qualified_name().to_ascii_lowercase();
+            let id = index.arities.len() as u32;
+            index.arities.push(f.params.len());
+            index.names.push(f.qualified_name());
+            owners.push((file as u32, f.name.span));
+            if let Some(&first) = index.by_name.get(&key) {
+                let (first_file, first_span) = owners[first as usize];
+                let first_unit = &units[first_file as usize];
+                let (line, col) = first_unit.lines.line_col(first_unit.source, first_span.start);
+                diagnostics.push((
+                    file as u32,
+                    Diagnostic::new(
+                        Code::DuplicateFunction,
+                        format!("function '{}' is defined twice", f.qualified_name()),
+                        f.name.span,
+                    )
+                    .with_label("second definition")
+                    .with_help(format!(
+                        "the first definition ({}:{line}:{col}) is the one that runs",
+                        first_unit.path
+                    )),
+                ));
+            } else {
+                index.by_name.insert(key, id);
+            }
         }
     }
-    let arities: Vec<usize> = program.functions.iter().map(|f| f.params.len()).collect();
     let mut functions = Vec::new();
-    for f in &program.functions {
-        let params: Vec<String> = f.params.iter().map(|p| p.name.name.clone()).collect();
-        let mut c = FnCompiler::new(&fn_index, &arities, &params, &mut diagnostics);
-        c.collect_block(&f.body.stmts);
-        let body = c.block(&f.body.stmts);
-        let slots = c.slot_names;
-        functions.push(Function { name: f.qualified_name(), params, slots, body });
+    let mut mains = Vec::new();
+    for (file, unit) in units.iter().enumerate() {
+        let mut diags = Vec::new();
+        for f in &unit.program.functions {
+            let params: Vec<String> = f.params.iter().map(|p| p.name.name.clone()).collect();
+            let mut c = FnCompiler::new(&index, &params, &mut diags, unit.base);
+            c.collect_block(&f.body.stmts);
+            let body = c.block(&f.body.stmts);
+            let slots = c.slot_names;
+            functions.push(Function {
+                name: f.qualified_name(),
+                file: file as u32,
+                params,
+                slots,
+                body,
+            });
+        }
+        let main = (!unit.program.stmts.is_empty()).then(|| {
+            let mut c = FnCompiler::new(&index, &[], &mut diags, unit.base);
+            c.in_main = true;
+            c.collect_block(&unit.program.stmts);
+            let body = c.block(&unit.program.stmts);
+            Function {
+                name: "main".into(),
+                file: file as u32,
+                params: vec![],
+                slots: c.slot_names,
+                body,
+            }
+        });
+        mains.push(main);
+        diagnostics.extend(diags.into_iter().map(|d| (file as u32, d)));
     }
-    let main = (!program.stmts.is_empty()).then(|| {
-        let mut c = FnCompiler::new(&fn_index, &arities, &[], &mut diagnostics);
-        c.in_main = true;
-        c.collect_block(&program.stmts);
-        let body = c.block(&program.stmts);
-        Function { name: "main".into(), params: vec![], slots: c.slot_names, body }
-    });
-    Compiled { functions, main, diagnostics }
+    Compiled { functions, mains, diagnostics }
 }
 
 struct FnCompiler<'a> {
-    fn_index: &'a FxHashMap<String, u32>,
-    arities: &'a [usize],
+    index: &'a Index,
     slots: FxHashMap<String, u32>,
     slot_names: Vec<String>,
     diags: &'a mut Vec<Diagnostic>,
     /// Top-level script: unknown names may be arguments given at run time.
     in_main: bool,
     reported: rustc_hash::FxHashSet<String>,
+    /// The file's offset in the project's span space.
+    base: u32,
 }
 
 impl<'a> FnCompiler<'a> {
     fn new(
-        fn_index: &'a FxHashMap<String, u32>,
-        arities: &'a [usize],
+        index: &'a Index,
         params: &[String],
         diags: &'a mut Vec<Diagnostic>,
+        base: u32,
     ) -> FnCompiler<'a> {
         let mut c = FnCompiler {
-            fn_index,
-            arities,
+            index,
             slots: FxHashMap::default(),
             slot_names: vec![],
             diags,
             in_main: false,
             reported: Default::default(),
+            base,
         };
         for p in params {
             c.declare(p);
         }
         c
+    }
+
+    /// The project function closest to a misspelt name.
+    fn suggest_function(&self, name: &str) -> Option<&'a str> {
+        crate::suggest::closest(name, self.index.names.iter().map(String::as_str))
+    }
+
+    /// A span of this file in the project's span space (for the IR).
+    fn global(&self, span: Span) -> Span {
+        Span { start: span.start + self.base, end: span.end + self.base }
     }
 
     fn declare(&mut self, name: &str) -> u32 {
@@ -190,7 +260,7 @@ impl<'a> FnCompiler<'a> {
             ),
             S::Error => StmtKind::Unsupported("this statement did not parse".into()),
         };
-        Stmt { kind, span: s.span }
+        Stmt { kind, span: self.global(s.span) }
     }
 
     fn assign(&mut self, target: &ast::Expr, value: &ast::Expr) -> StmtKind {
@@ -283,7 +353,7 @@ impl<'a> FnCompiler<'a> {
                             kind: ExprKind::Unsupported(
                                 format!("fetching records with `{}[…]` works on Zoho Creator forms, which are not supported outside Zoho Creator", id.name).into(),
                             ),
-                            span,
+                            span: self.global(span),
                         };
                     }
                 }
@@ -301,7 +371,7 @@ impl<'a> FnCompiler<'a> {
                 let (l, r) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
                 if let (ExprKind::Local(slot), ExprKind::Const(Value::Int(n))) = (&l.kind, &r.kind) {
                     if !matches!(op, BinOp::And | BinOp::Or) {
-                        return Expr { kind: ExprKind::LocalInt(*op, *slot, *n), span };
+                        return Expr { kind: ExprKind::LocalInt(*op, *slot, *n), span: self.global(span) };
                     }
                 }
                 match op {
@@ -323,7 +393,7 @@ impl<'a> FnCompiler<'a> {
             ),
             A::Error => ExprKind::Unsupported("this expression did not parse".into()),
         };
-        Expr { kind, span }
+        Expr { kind, span: self.global(span) }
     }
 
     fn var(&mut self, id: &ast::Ident) -> ExprKind {
@@ -389,8 +459,8 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn user_call(&mut self, qualified: &str, args: &[ast::Expr], span: Span) -> Option<ExprKind> {
-        let &func = self.fn_index.get(&qualified.to_ascii_lowercase())?;
-        let want = self.arities[func as usize];
+        let &func = self.index.by_name.get(&qualified.to_ascii_lowercase())?;
+        let want = self.index.arities[func as usize];
         if args.len() != want {
             self.error(
                 Code::ArgumentCount,
@@ -430,8 +500,18 @@ impl<'a> FnCompiler<'a> {
                 return ExprKind::Integration { name: lower.into(), args: self.exprs(args) };
             }
             if !path.contains('.') && !is_known_method(&name.name) {
-                self.error(Code::UnknownFunction, format!("unknown function '{qualified}'"), span);
-                return ExprKind::Const(Value::Null);
+                let mut d = Diagnostic::new(
+                    Code::ExternalFunction,
+                    format!("function '{qualified}' is not defined in this project"),
+                    span,
+                )
+                .with_label("defined elsewhere (the Zoho org or app?)");
+                d.help = Some(match self.suggest_function(&qualified) {
+                    Some(near) => format!("did you mean `{near}`? Otherwise add the file that defines it to the project, or stub it in a test case"),
+                    None => "add the file that defines it to the project (a folder with dg.toml), or stub it in a test case ([case.stubs])".into(),
+                });
+                self.diags.push(d);
+                return ExprKind::External { name: qualified.into(), args: self.exprs(args) };
             }
         }
         let Some(cands) = builtins::lookup(&name.name) else {
@@ -447,9 +527,10 @@ impl<'a> FnCompiler<'a> {
         for a in args {
             // `c.insert("CRM" : 5)`: a pair argument is a one-pair map.
             let e = match &a.kind {
-                A::Pair(k, v) => {
-                    Expr { kind: ExprKind::Map(vec![(self.expr(k), self.expr(v))]), span: a.span }
-                }
+                A::Pair(k, v) => Expr {
+                    kind: ExprKind::Map(vec![(self.expr(k), self.expr(v))]),
+                    span: self.global(a.span),
+                },
                 _ => self.expr(a),
             };
             all.push(e);
@@ -557,7 +638,7 @@ impl<'a> FnCompiler<'a> {
             let value = match &entry.value.kind {
                 A::Var(id) if !self.slots.contains_key(&id.name) => Expr {
                     kind: ExprKind::Const(Value::text(id.name.as_str())),
-                    span: entry.value.span,
+                    span: self.global(entry.value.span),
                 },
                 _ => self.expr(&entry.value),
             };

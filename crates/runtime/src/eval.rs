@@ -3,7 +3,7 @@
 mod ops;
 mod task;
 
-use dg_syntax::{LineIndex, Span};
+use dg_syntax::Span;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
@@ -11,7 +11,7 @@ use crate::builtins;
 use crate::ctx::Ctx;
 use crate::error::{fail, ErrorKind, Result, RuntimeError};
 use crate::ir::{Expr, ExprKind, Function, Stmt, StmtKind};
-use crate::Value;
+use crate::{Project, Value};
 
 pub(crate) enum Flow {
     Normal,
@@ -25,8 +25,8 @@ pub(crate) struct Machine<'p, 'h> {
     pub functions: &'p [Function],
     /// Arguments of a bare script, read by names it never assigns.
     pub globals: FxHashMap<String, Value>,
-    pub source: &'p str,
-    pub lines: &'p LineIndex,
+    /// The project, to turn error spans into line numbers (`catch (e)` → `e.lineNo`).
+    pub project: &'p Project,
     depth: usize,
     stack: Vec<Value>,
     /// Free the top-level frame's values when the run ends (see `Interpreter::reclaim_memory`).
@@ -37,15 +37,13 @@ impl<'p, 'h> Machine<'p, 'h> {
     pub(crate) fn new(
         ctx: Ctx<'h>,
         functions: &'p [Function],
-        source: &'p str,
-        lines: &'p LineIndex,
+        project: &'p Project,
     ) -> Machine<'p, 'h> {
         Machine {
             ctx,
             functions,
             globals: FxHashMap::default(),
-            source,
-            lines,
+            project,
             depth: 0,
             stack: Vec::new(),
             reclaim_memory: true,
@@ -228,7 +226,13 @@ impl<'p, 'h> Machine<'p, 'h> {
 
     /// The map a `catch (e)` variable holds: `{"lineNo":N,"message":"…"}`.
     pub(crate) fn error_value(&self, err: &RuntimeError) -> Value {
-        let line = err.span().map(|s| self.lines.line_col(self.source, s.start).0).unwrap_or(0);
+        let line = err
+            .span()
+            .map(|s| {
+                let (file, local) = self.project.locate(s);
+                self.project.files()[file].line_col(local.start).0
+            })
+            .unwrap_or(0);
         Value::map_from([
             ("lineNo", Value::Int(line as i64)),
             ("message", Value::text(err.message())),
@@ -423,6 +427,19 @@ impl<'p, 'h> Machine<'p, 'h> {
                 }
                 let functions = self.functions;
                 self.call_function(&functions[*func as usize], vals, e.span)
+            }
+            ExprKind::External { name, args } => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a, frame)?);
+                }
+                match self.ctx.host.external_function(name, &vals) {
+                    Some(Ok(v)) => Ok(v),
+                    Some(Err(msg)) => fail(msg),
+                    None => fail(format!(
+                        "function '{name}' is not defined in this project: add the file that defines it (the project is the folder with dg.toml, or the files named on the command line), or stub it in the test case ([case.stubs])"
+                    )),
+                }
             }
             ExprKind::If(parts) => {
                 let [c, a, b] = &**parts;

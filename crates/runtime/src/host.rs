@@ -84,6 +84,14 @@ pub trait Host {
         let _ = name;
         None
     }
+
+    /// A call to a `namespace.function(…)` that no file of the project defines (it lives in
+    /// the Zoho org or app). `None` means the host has no stand-in either, and the call is a
+    /// runtime error naming the function; a test host answers from its stubs.
+    fn external_function(&mut self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        let _ = (name, args);
+        None
+    }
 }
 
 /// A host for tests and embedders: records `info` lines, HTTP requests and

@@ -1,76 +1,303 @@
 //! The embedding API: compile a [`Script`] once, run it with an [`Interpreter`].
 
-use dg_syntax::{Diagnostic, LineIndex, Span};
+use dg_syntax::ast::Comment;
+use dg_syntax::{Code, Diagnostic, LineIndex, Span};
 
-use crate::compile::{compile, Compiled};
+use crate::compile::{compile, Compiled, Unit};
 use crate::ctx::Ctx;
 use crate::error::RuntimeError;
 use crate::eval::Machine;
+use crate::ir::Function;
 use crate::{Host, Limits, Value};
 
-/// A parsed and resolved source file, ready to run any number of times.
-pub struct Script {
+/// One source file of a [`Project`]: its text, comments and diagnostics.
+pub struct SourceFile {
+    path: String,
     source: String,
     lines: LineIndex,
-    compiled: Compiled,
+    /// Offset of this file in the project's span space.
+    base: u32,
+    comments: Vec<Comment>,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Script {
-    /// Parses and resolves `source`. Never fails: problems are in [`Script::diagnostics`].
-    pub fn new(source: impl Into<String>) -> Script {
-        let source = source.into();
-        let lines = LineIndex::new(&source);
-        let parsed = dg_syntax::parse(&source);
-        let compiled = compile(&parsed.program);
-        let mut diagnostics = parsed.diagnostics;
-        if !diagnostics.iter().any(Diagnostic::is_error) {
-            diagnostics.extend(compiled.diagnostics.iter().cloned());
-        }
-        diagnostics.sort_by_key(|d| d.span.start);
-        Script { source, lines, compiled, diagnostics }
+impl SourceFile {
+    pub fn path(&self) -> &str {
+        &self.path
     }
 
     pub fn source(&self) -> &str {
         &self.source
     }
 
-    /// Syntax errors, unknown functions, and warnings such as never-assigned variables.
+    /// Syntax errors, resolution errors and warnings, in source order.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    /// The file's comments (a side table; see `dg_syntax::Parsed::comments`).
+    pub fn comments(&self) -> &[Comment] {
+        &self.comments
     }
 
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// 1-based line and column of a byte offset into this file.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        self.lines.line_col(&self.source, offset)
+    }
+}
+
+/// How diagnostics are filtered: warnings a project silences.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Warning codes never reported (from `dg.toml`'s `[check] allow = [...]`).
+    pub allow: Vec<Code>,
+}
+
+/// Several files parsed and resolved together, ready to run any number of times: every
+/// function any file defines is callable from every file.
+pub struct Project {
+    files: Vec<SourceFile>,
+    compiled: Compiled,
+}
+
+/// Largest total size of a project's sources (spans are 32-bit offsets).
+const MAX_PROJECT_BYTES: usize = 1 << 31;
+
+impl Project {
+    /// Parses and resolves `(path, source)` pairs. Files are taken in the order given (the
+    /// first definition of a function is the one that runs). Never fails: problems are in
+    /// each file's diagnostics.
+    pub fn new(files: Vec<(String, String)>, options: &CheckOptions) -> Project {
+        let mut sources = Vec::with_capacity(files.len());
+        let mut parsed = Vec::with_capacity(files.len());
+        let mut base = 0usize;
+        for (path, source) in files {
+            let mut p = dg_syntax::parse(&source);
+            if base + source.len() >= MAX_PROJECT_BYTES {
+                p = dg_syntax::Parsed::default();
+                p.diagnostics.push(Diagnostic::new(
+                    Code::SourceTooLarge,
+                    "the project's sources are larger than 2 GB together",
+                    Span::new(0, 0),
+                ));
+            }
+            let lines = LineIndex::new(&source);
+            let file_base = base as u32;
+            base = (base + source.len() + 1).min(MAX_PROJECT_BYTES);
+            sources.push(SourceFile {
+                path,
+                source,
+                lines,
+                base: file_base,
+                comments: std::mem::take(&mut p.comments),
+                diagnostics: Vec::new(),
+            });
+            parsed.push(p);
+        }
+        let units: Vec<Unit<'_>> = sources
+            .iter()
+            .zip(&parsed)
+            .map(|(f, p)| Unit {
+                path: &f.path,
+                program: &p.program,
+                lines: &f.lines,
+                source: &f.source,
+                base: f.base,
+            })
+            .collect();
+        let compiled = compile(&units);
+        drop(units);
+        for (file, p) in sources.iter_mut().zip(parsed) {
+            file.diagnostics = p.diagnostics;
+        }
+        let syntax_failed: Vec<bool> = sources.iter().map(SourceFile::has_errors).collect();
+        for (file, d) in &compiled.diagnostics {
+            // Names assigned in statements that did not parse look undefined: not news.
+            if syntax_failed[*file as usize]
+                && matches!(d.code, Code::UndefinedVariable | Code::UnassignedVariable)
+            {
+                continue;
+            }
+            sources[*file as usize].diagnostics.push(d.clone());
+        }
+        for file in &mut sources {
+            let allowed = line_allows(&file.source, &file.comments);
+            file.diagnostics.retain(|d| {
+                d.is_error()
+                    || !(options.allow.contains(&d.code)
+                        || allowed.iter().any(|(line_end, code)| {
+                            *code == d.code && suppresses(&file.source, *line_end, d.span.start)
+                        }))
+            });
+            file.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+        }
+        Project { files: sources, compiled }
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    /// The index of a file by its path as given.
+    pub fn file_index(&self, path: &str) -> Option<usize> {
+        self.files.iter().position(|f| f.path == path)
+    }
+
+    /// Whether any file has an error.
+    pub fn has_errors(&self) -> bool {
+        self.files.iter().any(SourceFile::has_errors)
+    }
+
+    /// Every function of the project: qualified name and defining file.
+    pub fn functions(&self) -> Vec<(&str, usize)> {
+        self.compiled.functions.iter().map(|f| (f.name.as_str(), f.file as usize)).collect()
+    }
+
+    /// Qualified names of the functions one file defines.
+    pub fn functions_of(&self, file: usize) -> Vec<&str> {
+        self.compiled
+            .functions
+            .iter()
+            .filter(|f| f.file as usize == file)
+            .map(|f| f.name.as_str())
+            .collect()
+    }
+
+    /// Whether a file has top-level statements.
+    pub fn has_statements(&self, file: usize) -> bool {
+        self.compiled.mains.get(file).is_some_and(Option::is_some)
+    }
+
+    /// Parameter names of a function, by qualified or short name (case-insensitive),
+    /// preferring the given file's own functions.
+    pub fn params(&self, file: usize, function: &str) -> Option<&[String]> {
+        self.function_index(file, function).map(|i| self.compiled.functions[i].params.as_slice())
+    }
+
+    /// Maps a project-global span to its file and the file-local span.
+    pub(crate) fn locate(&self, span: Span) -> (usize, Span) {
+        let i = self.files.partition_point(|f| f.base <= span.start).saturating_sub(1);
+        let base = self.files.get(i).map_or(0, |f| f.base);
+        (
+            i,
+            Span {
+                start: span.start - base,
+                end: span.end.saturating_sub(base).max(span.start - base),
+            },
+        )
+    }
+
+    fn function_index(&self, file: usize, name: &str) -> Option<usize> {
+        let funcs = &self.compiled.functions;
+        let exact = |f: &Function| f.name.eq_ignore_ascii_case(name);
+        let short =
+            |f: &Function| f.name.rsplit('.').next().is_some_and(|n| n.eq_ignore_ascii_case(name));
+        let own = |f: &Function| f.file as usize == file;
+        funcs
+            .iter()
+            .position(|f| own(f) && exact(f))
+            .or_else(|| funcs.iter().position(|f| own(f) && short(f)))
+            .or_else(|| funcs.iter().position(exact))
+            .or_else(|| funcs.iter().position(short))
+    }
+}
+
+/// `// dg-allow: code-name, other` comments: the end of each such comment's line and the
+/// codes it names. A comment on its own line covers the next line; at the end of a line, its
+/// own line.
+fn line_allows(src: &str, comments: &[Comment]) -> Vec<(usize, Code)> {
+    let mut out = Vec::new();
+    for c in comments {
+        let text = &src[c.span.range()];
+        let body =
+            text.trim_start_matches('/').trim_start_matches('*').trim_end_matches("*/").trim();
+        let Some(list) = body.strip_prefix("dg-allow:") else { continue };
+        for name in list.split(',') {
+            if let Some(code) = Code::parse(name.trim()) {
+                out.push((c.span.start as usize, code));
+            }
+        }
+    }
+    out
+}
+
+/// Does an allow comment starting at `comment_at` cover a diagnostic at `at`?
+fn suppresses(src: &str, comment_at: usize, at: u32) -> bool {
+    let at = at as usize;
+    let line_start = |i: usize| src[..i.min(src.len())].rfind('\n').map_or(0, |n| n + 1);
+    let comment_line = line_start(comment_at);
+    let own_line = src[comment_line..comment_at].trim().is_empty();
+    let diag_line = line_start(at);
+    if diag_line == comment_line {
+        return true;
+    }
+    // A comment alone on its line covers the line after it.
+    own_line && src[..diag_line.saturating_sub(1)].len() >= comment_line && {
+        let prev_line = line_start(diag_line.saturating_sub(1));
+        prev_line == comment_line
+    }
+}
+
+/// A parsed and resolved source file, ready to run any number of times: a [`Project`] of one.
+pub struct Script {
+    project: Project,
+}
+
+impl Script {
+    /// Parses and resolves `source`. Never fails: problems are in [`Script::diagnostics`].
+    pub fn new(source: impl Into<String>) -> Script {
+        Script {
+            project: Project::new(
+                vec![("<script>".into(), source.into())],
+                &CheckOptions::default(),
+            ),
+        }
+    }
+
+    fn file(&self) -> &SourceFile {
+        &self.project.files[0]
+    }
+
+    pub fn source(&self) -> &str {
+        self.file().source()
+    }
+
+    /// Syntax errors, unknown functions, and warnings such as never-assigned variables.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        self.file().diagnostics()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.file().has_errors()
+    }
+
     /// Qualified names of the functions the file defines.
     pub fn functions(&self) -> Vec<&str> {
-        self.compiled.functions.iter().map(|f| f.name.as_str()).collect()
+        self.project.functions_of(0)
     }
 
     /// Parameter names of a function, by qualified name (case-insensitive).
     pub fn params(&self, function: &str) -> Option<&[String]> {
-        self.function_index(function).map(|i| self.compiled.functions[i].params.as_slice())
+        self.project.params(0, function)
     }
 
     /// Whether the file has top-level statements.
     pub fn has_statements(&self) -> bool {
-        self.compiled.main.is_some()
+        self.project.has_statements(0)
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
-        self.lines.line_col(&self.source, offset)
+        self.file().line_col(offset)
     }
 
-    fn function_index(&self, name: &str) -> Option<usize> {
-        let funcs = &self.compiled.functions;
-        funcs.iter().position(|f| f.name.eq_ignore_ascii_case(name)).or_else(|| {
-            funcs.iter().position(|f| {
-                f.name.rsplit('.').next().is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
-        })
+    /// The script as a project of one file.
+    pub fn project(&self) -> &Project {
+        &self.project
     }
 }
 
@@ -112,6 +339,9 @@ impl FailureKind {
 pub struct Failure {
     pub kind: FailureKind,
     pub message: String,
+    /// The project file the location is in (index into [`Project::files`]).
+    pub file: Option<usize>,
+    /// Byte span within that file.
     pub span: Option<Span>,
     /// 1-based; 0 when the failure has no location.
     pub line: u32,
@@ -176,51 +406,73 @@ impl Interpreter {
         args: Vec<(String, Value)>,
         host: &mut dyn Host,
     ) -> Outcome {
-        let fail = |kind, message: String, span: Option<Span>| {
-            let (line, column) = span.map(|s| script.line_col(s.start)).unwrap_or((0, 0));
+        self.run_project(&script.project, 0, entry, args, host)
+    }
+
+    /// Runs `entry` of the project file `file`: its top-level statements, its only function,
+    /// or the named function of any file (the file's own first). Calls reach every
+    /// function of the project. Errors in `file` stop the run before it starts; errors in
+    /// other files stop it only when a broken statement is reached.
+    pub fn run_project(
+        &self,
+        project: &Project,
+        file: usize,
+        entry: Entry<'_>,
+        args: Vec<(String, Value)>,
+        host: &mut dyn Host,
+    ) -> Outcome {
+        let fail_at = |kind, message: String, file: Option<usize>, span: Option<Span>| {
+            let (line, column) = match (file, span) {
+                (Some(f), Some(s)) => project.files[f].line_col(s.start),
+                _ => (0, 0),
+            };
             Outcome {
                 result: Value::Null,
-                error: Some(Failure { kind, message, span, line, column }),
+                error: Some(Failure { kind, message, file, span, line, column }),
                 statements: 0,
             }
         };
-        if let Some(d) = script.diagnostics.iter().find(|d| d.is_error()) {
-            return fail(FailureKind::Syntax, d.message.clone(), Some(d.span));
+        let fail = |kind, message: String| fail_at(kind, message, None, None);
+        let Some(source) = project.files.get(file) else {
+            return fail(FailureKind::Usage, format!("the project has no file number {file}"));
+        };
+        if let Some(d) = source.diagnostics.iter().find(|d| d.is_error()) {
+            return fail_at(FailureKind::Syntax, d.message.clone(), Some(file), Some(d.span));
         }
         let function = match entry {
-            Entry::Function(name) => match script.function_index(name) {
+            Entry::Function(name) => match project.function_index(file, name) {
                 Some(i) => Some(i),
                 None => {
                     return fail(
                         FailureKind::Usage,
-                        format!("the file defines no function '{name}'"),
-                        None,
+                        format!("the project defines no function '{name}'"),
                     )
                 }
             },
-            Entry::Auto if script.compiled.main.is_some() => None,
-            Entry::Auto => match script.compiled.functions.len() {
-                1 => Some(0),
-                0 => return Outcome { result: Value::Null, error: None, statements: 0 },
-                _ => {
-                    return fail(
+            Entry::Auto if project.has_statements(file) => None,
+            Entry::Auto => {
+                let own: Vec<usize> = (0..project.compiled.functions.len())
+                    .filter(|&i| project.compiled.functions[i].file as usize == file)
+                    .collect();
+                match own.len() {
+                    1 => Some(own[0]),
+                    0 => return Outcome { result: Value::Null, error: None, statements: 0 },
+                    _ => return fail(
                         FailureKind::Usage,
                         format!(
                             "the file defines several functions ({}); choose one with --function",
-                            script.functions().join(", ")
+                            project.functions_of(file).join(", ")
                         ),
-                        None,
-                    )
+                    ),
                 }
-            },
+            }
         };
         let ctx = Ctx::new(host, self.limits.clone(), self.time_zone.clone(), self.seed);
-        let mut machine =
-            Machine::new(ctx, &script.compiled.functions, &script.source, &script.lines);
+        let mut machine = Machine::new(ctx, &project.compiled.functions, project);
         machine.reclaim_memory = self.reclaim_memory;
         let res = match function {
             Some(i) => {
-                let f = &script.compiled.functions[i];
+                let f = &project.compiled.functions[i];
                 let mut values = vec![Value::Null; f.params.len()];
                 let mut given = vec![false; f.params.len()];
                 for (name, value) in args {
@@ -237,7 +489,6 @@ impl Interpreter {
                                     f.name,
                                     f.params.join(", ")
                                 ),
-                                None,
                             )
                         }
                     }
@@ -249,15 +500,13 @@ impl Interpreter {
                             "function '{}' needs its argument '{}' (--arg {}=VALUE)",
                             f.name, f.params[p], f.params[p]
                         ),
-                        None,
                     );
                 }
                 machine.call_function(f, values, Span::default())
             }
             None => {
                 machine.globals = args.into_iter().collect();
-                let main = script.compiled.main.as_ref();
-                match main {
+                match project.compiled.mains[file].as_ref() {
                     Some(main) => machine.call_function(main, Vec::new(), Span::default()),
                     None => Ok(Value::Null),
                 }
@@ -267,7 +516,13 @@ impl Interpreter {
         match res {
             Ok(result) => Outcome { result, error: None, statements },
             Err(err) => {
-                let mut out = fail(kind_of(&err), err.message().to_string(), err.span());
+                let located = err.span().map(|s| project.locate(s));
+                let mut out = fail_at(
+                    kind_of(&err),
+                    err.message().to_string(),
+                    located.map(|(f, _)| f),
+                    located.map(|(_, s)| s),
+                );
                 out.statements = statements;
                 out
             }

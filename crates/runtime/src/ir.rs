@@ -37,6 +37,11 @@ pub(crate) enum ExprKind {
         func: u32,
         args: Vec<Expr>,
     },
+    /// `standalone.f(…)` that no project file defines: the host may stand in for it.
+    External {
+        name: Box<str>,
+        args: Vec<Expr>,
+    },
     /// `if(c, a, b)`: only the chosen branch runs.
     If(Box<[Expr; 3]>),
     /// `ifnull(a, b)`: `b` runs only when `a` is null.
@@ -110,6 +115,8 @@ pub(crate) enum StmtKind {
 pub(crate) struct Function {
     /// Qualified name as written (`standalone.sync`).
     pub name: String,
+    /// Index of the project file that defines it.
+    pub file: u32,
     pub params: Vec<String>,
     /// Names of all slots; params first.
     pub slots: Vec<String>,

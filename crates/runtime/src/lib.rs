@@ -23,11 +23,14 @@ mod host;
 mod interp;
 mod ir;
 mod limits;
+mod suggest;
 pub mod value;
 
 pub use builtins::names as builtin_names;
 pub use error::{ErrorKind, Result, RuntimeError};
 pub use host::{Host, HttpBody, HttpRequest, HttpResponse, MultipartPart, RecordingHost};
-pub use interp::{Entry, Failure, FailureKind, Interpreter, Outcome, Script};
+pub use interp::{
+    CheckOptions, Entry, Failure, FailureKind, Interpreter, Outcome, Project, Script, SourceFile,
+};
 pub use limits::Limits;
 pub use value::{Type, Value};
