@@ -1,0 +1,1 @@
+//! Unit tests of COQL queries against a small CRM store.
