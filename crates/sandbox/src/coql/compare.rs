@@ -96,9 +96,8 @@ pub(crate) fn is_date(text: &str) -> bool {
 
 fn number(text: &str) -> Option<f64> {
     let text = text.trim();
-    let looks_numeric = text
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    let looks_numeric =
+        text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     if text.is_empty() || !looks_numeric {
         return None;
     }

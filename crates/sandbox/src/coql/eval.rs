@@ -18,7 +18,12 @@ pub(crate) struct Page {
 }
 
 /// The answer body, or `None` when no row matches (204 No Content).
-pub(crate) fn run(store: &Modules, records: &[Record], plan: &Plan<'_>, page: Page) -> Option<Value> {
+pub(crate) fn run(
+    store: &Modules,
+    records: &[Record],
+    plan: &Plan<'_>,
+    page: Page,
+) -> Option<Value> {
     let lookups = Lookups::new(store, plan);
     let matching: Vec<&Record> = records
         .iter()

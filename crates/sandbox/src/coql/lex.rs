@@ -172,6 +172,9 @@ mod tests {
         assert_eq!(err.details["column"], 9);
         assert_eq!(err.details["near"], ";");
         let err = lex("select é, ü\n  from ~").unwrap_err();
-        assert_eq!((err.details["line"].as_u64(), err.details["column"].as_u64()), (Some(2), Some(8)));
+        assert_eq!(
+            (err.details["line"].as_u64(), err.details["column"].as_u64()),
+            (Some(2), Some(8))
+        );
     }
 }

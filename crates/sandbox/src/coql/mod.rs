@@ -121,8 +121,9 @@ fn select_query(call: &Call<'_>) -> Result<String, CoqlError> {
             Err(_) => form_object(url::form_urlencoded::parse(text.trim().as_bytes()).into_owned())
                 .ok_or_else(|| CoqlError::invalid_body("body", "$", "jsonobject"))?,
         },
-        Body::Form(fields) => form_object(fields.iter().cloned())
-            .ok_or_else(CoqlError::select_query_missing)?,
+        Body::Form(fields) => {
+            form_object(fields.iter().cloned()).ok_or_else(CoqlError::select_query_missing)?
+        }
     };
     if let Some(meta) = object.get("include_meta") {
         check_include_meta(meta)?;

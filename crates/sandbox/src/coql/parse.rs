@@ -38,8 +38,8 @@ pub(crate) const MAX_DEPTH: usize = 32;
 
 /// Words that cannot be field names unless quoted.
 const RESERVED: [&str; 20] = [
-    "select", "from", "where", "and", "or", "not", "order", "group", "by", "limit", "offset",
-    "as", "asc", "desc", "in", "like", "between", "is", "null", "having",
+    "select", "from", "where", "and", "or", "not", "order", "group", "by", "limit", "offset", "as",
+    "asc", "desc", "in", "like", "between", "is", "null", "having",
 ];
 
 /// Parses one COQL query.
@@ -209,8 +209,8 @@ impl Parser<'_> {
 
     /// A field or `FUNC(field)`.
     fn column(&mut self) -> Result<Column, CoqlError> {
-        let is_call = matches!(self.peek(), Some(Tok::Ident(_)))
-            && self.peek_at(1) == Some(&Tok::LParen);
+        let is_call =
+            matches!(self.peek(), Some(Tok::Ident(_))) && self.peek_at(1) == Some(&Tok::LParen);
         if !is_call {
             return self.field().map(Column::Field);
         }
@@ -309,9 +309,8 @@ impl Parser<'_> {
             return Ok(left);
         };
         if self.at_keyword("and") || self.at_keyword("or") {
-            return Err(self.error(
-                "more than two criteria must be grouped with brackets: ((A and B) and C)",
-            ));
+            return Err(self
+                .error("more than two criteria must be grouped with brackets: ((A and B) and C)"));
         }
         Ok(combined)
     }

@@ -172,7 +172,9 @@ pub(crate) fn plan<'q>(query: &'q Query, schema: &Schema<'_>) -> Result<Plan<'q>
         let plain_key = col_key(&col);
         if items.iter().any(|seen| col_key(&seen.col) == plain_key) {
             return Err(match &col {
-                Col::Aggregate(func, path) => CoqlError::duplicate_aggregate(&path.key(), func.name()),
+                Col::Aggregate(func, path) => {
+                    CoqlError::duplicate_aggregate(&path.key(), func.name())
+                }
                 Col::Field(path) => CoqlError::duplicate_column(&path.key()),
             });
         }
@@ -304,11 +306,12 @@ fn check_aliases(query: &Query, items: &[Item]) -> Result<(), CoqlError> {
         if referred.len() > 1 {
             return Err(CoqlError::duplicate_alias(&alias.text, &referred));
         }
-        let clash = query.columns.iter().zip(items).enumerate().find(|(other, (column, resolved))| {
-            *other != index
-                && column.alias.is_none()
-                && col_key(&resolved.col).eq_ignore_ascii_case(&alias.text)
-        });
+        let clash =
+            query.columns.iter().zip(items).enumerate().find(|(other, (column, resolved))| {
+                *other != index
+                    && column.alias.is_none()
+                    && col_key(&resolved.col).eq_ignore_ascii_case(&alias.text)
+            });
         if let Some((_, (_, resolved))) = clash {
             return Err(CoqlError::alias_is_column(&col_key(&resolved.col), &alias.text));
         }
