@@ -440,3 +440,81 @@ enum CountOf {
     Limit,
     Offset,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_at(query: &str, span: Span) -> &str {
+        &query[span.range()]
+    }
+
+    #[test]
+    fn builds_the_ast_with_spans() {
+        let q = "SELECT Last_Name, Account_Name.Account_Name AS 'Account', sum(Amount) FROM Deals \
+                 WHERE (Stage = 'Won' OR Amount between 1 and -2.5) AND Owner is not null \
+                 GROUP BY Last_Name ORDER BY Amount DESC, Last_Name LIMIT 5, 10";
+        let query = parse(q).unwrap();
+        assert_eq!(query.columns.len(), 3);
+        let Column::Field(path) = &query.columns[1].column else { panic!("field") };
+        assert_eq!(path.path, ["Account_Name", "Account_Name"]);
+        assert_eq!(text_at(q, path.span), "Account_Name.Account_Name");
+        assert_eq!(query.columns[1].alias.as_ref().map(|a| a.text.as_str()), Some("Account"));
+        let Column::Aggregate { func, span, .. } = &query.columns[2].column else {
+            panic!("aggregate")
+        };
+        assert_eq!((*func, text_at(q, *span)), (Func::Sum, "sum(Amount)"));
+        assert_eq!((query.module.text.as_str(), text_at(q, query.module.span)), ("Deals", "Deals"));
+        let Some(Cond::And(left, right)) = &query.filter else { panic!("and") };
+        let Cond::Or(stage, between) = left.as_ref() else { panic!("or") };
+        let Cond::Test { span, test: Test::Compare(CmpOp::Eq, value), .. } = stage.as_ref() else {
+            panic!("compare")
+        };
+        assert_eq!((text_at(q, *span), &value.value), ("Stage = 'Won'", &Lit::Text("Won".into())));
+        let Cond::Test { test: Test::Between { low, high, negated: false }, .. } = between.as_ref()
+        else {
+            panic!("between")
+        };
+        assert_eq!(
+            (&low.value, &high.value, high.raw.as_str()),
+            (&Lit::Number(1.0), &Lit::Number(-2.5), "-2.5")
+        );
+        assert!(matches!(right.as_ref(), Cond::Test { test: Test::Null { negated: true }, .. }));
+        assert_eq!(query.group_by[0].path, ["Last_Name"]);
+        assert_eq!(query.order_by.iter().map(|k| k.descending).collect::<Vec<_>>(), [true, false]);
+        assert_eq!(
+            (query.offset.map(|c| c.value), query.limit.map(|c| c.value)),
+            (Some(5), Some(10))
+        );
+    }
+
+    #[test]
+    fn limit_forms() {
+        let limits = |q: &str| {
+            let query = parse(q).unwrap();
+            (query.limit.map(|c| c.value), query.offset.map(|c| c.value))
+        };
+        assert_eq!(limits("select a from b"), (None, None));
+        assert_eq!(limits("select a from b limit 7"), (Some(7), None));
+        assert_eq!(limits("select a from b limit 7 offset 3"), (Some(7), Some(3)));
+        assert_eq!(limits("select a from b limit 3, 7"), (Some(7), Some(3)));
+        assert_eq!(limits("select a from b offset 3"), (None, Some(3)));
+    }
+
+    #[test]
+    fn in_lists_and_quoted_names() {
+        let query =
+            parse("select 'Order', \"from\" from Deals where 'Order' not in ('a', 2, true)")
+                .unwrap();
+        let Column::Field(first) = &query.columns[0].column else { panic!("field") };
+        assert_eq!(first.path, ["Order"]);
+        let Some(Cond::Test { field, test: Test::In { negated: true, values }, .. }) =
+            &query.filter
+        else {
+            panic!("in")
+        };
+        assert_eq!(field.path, ["Order"]);
+        let kinds: Vec<&Lit> = values.iter().map(|v| &v.value).collect();
+        assert_eq!(kinds, [&Lit::Text("a".into()), &Lit::Number(2.0), &Lit::Bool(true)]);
+    }
+}
