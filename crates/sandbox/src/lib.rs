@@ -31,6 +31,7 @@
 mod books;
 mod books_modules;
 mod books_write;
+mod coql;
 mod counters;
 mod criteria;
 mod envelope;

@@ -13,7 +13,7 @@ use crate::envelope::{
 };
 use crate::modules::{id_text, position_by_id, Modules, Record};
 use crate::route::Call;
-use crate::{records_upsert, records_write};
+use crate::{coql, records_upsert, records_write};
 use crate::{Response, Service};
 
 /// Zoho's page size limit and default.
@@ -40,6 +40,17 @@ pub(crate) fn handle(
     let Some((&module_arg, rest)) = segments.split_first() else {
         return zoho_invalid_url(call);
     };
+    if service == Service::Crm && module_arg == "coql" && rest.is_empty() {
+        return match call.method.as_str() {
+            "POST" => coql::handle(store, call),
+            method => zoho_error(
+                400,
+                "INVALID_REQUEST_METHOD",
+                "The http request method type is not a valid one",
+                json!({"method": method}),
+            ),
+        };
+    }
     let Some(module) = resolve_module(store, service, module_arg) else {
         return zoho_invalid_module(module_arg);
     };
@@ -69,7 +80,7 @@ pub(crate) fn handle(
 
 /// The stored or built-in module matching `name` case-insensitively (Bigin also accepts
 /// its v1 name `Deals` for `Pipelines`).
-fn resolve_module(store: &Modules, service: Service, name: &str) -> Option<String> {
+pub(crate) fn resolve_module(store: &Modules, service: Service, name: &str) -> Option<String> {
     if let Some(stored) = store.find_name(name) {
         return Some(stored.to_string());
     }

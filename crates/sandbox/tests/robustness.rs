@@ -53,6 +53,7 @@ fn urls() -> Vec<String> {
         "/Contacts/%E2%9C%93",
         "/a/b/c/d/e",
         "/Contacts/../../etc",
+        "/coql",
     ];
     let queries = [
         "",
@@ -109,6 +110,12 @@ fn bodies() -> Vec<Body> {
         "JSONString=%7B",
         "\u{0}\u{ffff}",
         "{\"data\":[{\"Last_Name\":\"x\",\"Created_By\":{}}]}",
+        "{\"select_query\":\"select Tags, Last_Name.x from Leads where Tags > 1 order by Tags\"}",
+        "{\"select_query\":\"select Tags, COUNT(Tags), MAX(Tags), SUM(Tags) from Leads group by Tags\"}",
+        "{\"select_query\":\"select id from Leads where (((( limit 1, 99999999999999999999\"}",
+        "{\"select_query\":\"select id from Leads where Tags like '%%%' or Tags between 'a' and 1\"}",
+        "{\"select_query\":[],\"include_meta\":{}}",
+        "select_query=select+id+from+Leads",
     ];
     let mut bodies: Vec<Body> = texts.iter().map(|text| Body::Text(text.to_string())).collect();
     bodies.push(Body::None);
