@@ -1,61 +1,123 @@
-//! `dg check FILE...`: diagnostics only.
+//! `dg check PATH...`: diagnostics only, for files and folders, project-aware.
 
 use clap::Args;
 use dg_cli::render;
-use dg_runtime::Script;
+use dg_project::{load_paths, Loaded};
+use dg_runtime::{Project, Script};
 use dg_syntax::Severity;
+use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Files to check (`-` reads standard input).
+    /// Files or folders to check (`-` reads standard input). A file inside a folder with a
+    /// `dg.toml` is checked with the whole project's functions in view.
     #[arg(required = true)]
-    files: Vec<String>,
+    paths: Vec<String>,
     /// Print a JSON array of diagnostics instead of rendered reports.
     #[arg(long)]
     json: bool,
 }
 
-pub fn check(args: CheckArgs) -> u8 {
-    let colour = render::use_colour();
-    let mut any_error = false;
-    let mut json = Vec::new();
-    for path in &args.files {
-        let src = match crate::read_source(path) {
-            Ok(src) => src,
-            Err(msg) => {
-                eprintln!("error: {msg}");
-                if args.json {
-                    json.push(serde_json::json!({"file": path, "severity": "error", "message": msg, "line": 0, "column": 0}));
+#[derive(Default)]
+struct Tally {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    json: Vec<serde_json::Value>,
+}
+
+impl Tally {
+    fn report_project(&mut self, project: &Project, targets: &[usize], json: bool, colour: bool) {
+        for &i in targets {
+            let file = &project.files()[i];
+            self.files += 1;
+            for d in file.diagnostics() {
+                if d.is_error() {
+                    self.errors += 1;
+                } else {
+                    self.warnings += 1;
                 }
-                any_error = true;
-                continue;
-            }
-        };
-        let script = Script::new(src.as_str());
-        for d in script.diagnostics() {
-            any_error |= d.is_error();
-            if args.json {
-                let (line, column) = script.line_col(d.span.start);
-                let (end_line, end_column) = script.line_col(d.span.end);
-                json.push(serde_json::json!({
-                    "file": path,
-                    "severity": if d.severity == Severity::Error { "error" } else { "warning" },
-                    "code": d.code.id(),
-                    "name": d.code.name(),
-                    "message": d.message,
-                    "line": line,
-                    "column": column,
-                    "end_line": end_line,
-                    "end_column": end_column,
-                    "help": d.help,
-                }));
-            } else {
-                eprint!("{}", render::render(path, &src, d, colour));
+                if json {
+                    let (line, column) = file.line_col(d.span.start);
+                    let (end_line, end_column) = file.line_col(d.span.end);
+                    self.json.push(serde_json::json!({
+                        "file": file.path(),
+                        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+                        "code": d.code.id(),
+                        "name": d.code.name(),
+                        "message": d.message,
+                        "line": line,
+                        "column": column,
+                        "end_line": end_line,
+                        "end_column": end_column,
+                        "help": d.help,
+                    }));
+                } else {
+                    eprint!("{}", render::render(file.path(), file.source(), d, colour));
+                }
             }
         }
     }
-    if args.json {
-        println!("{}", serde_json::Value::Array(json));
+
+    fn file_error(&mut self, path: &str, message: &str, json: bool) {
+        self.files += 1;
+        self.errors += 1;
+        if json {
+            self.json.push(serde_json::json!({
+                "file": path, "severity": "error", "code": null, "name": null,
+                "message": message, "line": null, "column": null,
+                "end_line": null, "end_column": null, "help": null,
+            }));
+        } else {
+            eprintln!("error: {path}: {message}");
+        }
     }
-    u8::from(any_error)
+}
+
+pub fn check(args: CheckArgs) -> u8 {
+    let colour = render::use_colour();
+    let mut tally = Tally::default();
+    let mut paths = Vec::new();
+    for p in &args.paths {
+        if p == "-" {
+            match crate::read_source(p) {
+                Ok(src) => {
+                    let script = Script::named("<stdin>", src);
+                    tally.report_project(script.project(), &[0], args.json, colour);
+                }
+                Err(msg) => tally.file_error("<stdin>", &msg, args.json),
+            }
+        } else {
+            paths.push(PathBuf::from(p));
+        }
+    }
+    let projects: Vec<Loaded> = if paths.is_empty() {
+        Vec::new()
+    } else {
+        match load_paths(&paths) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    };
+    for loaded in &projects {
+        for (path, msg) in &loaded.unreadable {
+            tally.file_error(path, msg, args.json);
+        }
+        tally.report_project(&loaded.project, &loaded.targets, args.json, colour);
+    }
+    if args.json {
+        println!("{}", serde_json::Value::Array(std::mem::take(&mut tally.json)));
+    } else {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        eprintln!(
+            "{}, {}, {}",
+            plural(tally.files, "file"),
+            plural(tally.errors, "error"),
+            plural(tally.warnings, "warning")
+        );
+    }
+    u8::from(tally.errors > 0)
 }

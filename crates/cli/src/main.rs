@@ -25,6 +25,14 @@ enum Command {
     Check(check::CheckArgs),
     /// Run the snapshot test cases of *.dgtest.toml files against the sandbox.
     Test(test_cmd::TestArgs),
+    /// Make a folder a dg project: writes its dg.toml.
+    Init {
+        /// The folder (default: the current one).
+        path: Option<std::path::PathBuf>,
+        /// The project's name (default: the folder's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Manage connections: the services scripts call and their credentials.
     Connections {
         #[command(subcommand)]
@@ -45,13 +53,16 @@ fn main() -> ExitCode {
         let code = dg_connections::cli::run(command);
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
+    if let Command::Init { path, name } = cli.command {
+        return ExitCode::from(init(path, name));
+    }
     // Deep scripts recurse: give the interpreter a big stack of its own.
     let worker = std::thread::Builder::new().name("dg".into()).stack_size(256 * 1024 * 1024).spawn(
         move || match cli.command {
             Command::Run(args) => run::run(args),
             Command::Check(args) => check::check(args),
             Command::Test(args) => test_cmd::test(args),
-            Command::Connections { .. } => 2,
+            Command::Connections { .. } | Command::Init { .. } => 2,
         },
     );
     let code = match worker.map(|h| h.join()) {
@@ -62,6 +73,40 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// `dg init [PATH] [--name NAME]`: writes PATH/dg.toml, never over an existing one.
+fn init(path: Option<std::path::PathBuf>, name: Option<String>) -> u8 {
+    let dir = path.unwrap_or_else(|| std::path::PathBuf::from("."));
+    if !dir.is_dir() {
+        eprintln!("error: {} is not a folder", dir.display());
+        return 2;
+    }
+    let file = dir.join(dg_project::CONFIG_FILE);
+    if file.exists() {
+        eprintln!("error: {} already exists", file.display());
+        return 2;
+    }
+    let name = name.unwrap_or_else(|| {
+        std::fs::canonicalize(&dir)
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "deluge".into())
+    });
+    match std::fs::write(&file, dg_project::Config::template(&name)) {
+        Ok(()) => {
+            println!(
+                "wrote {}: every .dg, .deluge and .ds file under {} is now one project",
+                file.display(),
+                dir.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", file.display());
+            1
+        }
+    }
 }
 
 /// Reads a script file, or stdin for `-`. Errors are user-facing text.

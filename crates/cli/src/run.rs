@@ -10,8 +10,9 @@ use dg_sandbox::{MockRules, Sandbox};
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// The script (`-` reads standard input).
-    file: String,
+    /// The script (`-` reads standard input). In a folder with a `dg.toml`, every function
+    /// of the project is callable.
+    file: Option<String>,
     /// An argument: NAME=VALUE. VALUE is read as JSON when it is valid JSON, else as text.
     #[arg(long = "arg", value_name = "NAME=VALUE")]
     args: Vec<String>,
@@ -96,6 +97,48 @@ fn parse_arg(raw: &str) -> Result<(String, Value), String> {
     Ok((name.to_string(), value))
 }
 
+/// The script to run and the sandbox state. `--sandbox script.dg` (the state left out before
+/// the script) is read as the script with an empty sandbox, with a note saying so.
+fn script_and_sandbox(a: &RunArgs) -> Result<(String, Option<String>), String> {
+    match (&a.file, &a.sandbox) {
+        (Some(file), sandbox) => Ok((file.clone(), sandbox.clone())),
+        (None, Some(state)) if is_script_path(state) => {
+            eprintln!(
+                "note: `--sandbox {state}` was read as the script {state} with an empty sandbox; \
+                 to start from a state file write `--sandbox=STATE.json` or put --sandbox STATE.json after the script"
+            );
+            Ok((state.clone(), Some(String::new())))
+        }
+        (None, Some(state)) => Err(format!(
+            "no script to run: `--sandbox {state}` took {state} as the sandbox state; \
+             write `dg run SCRIPT --sandbox {state}` or `dg run --sandbox={state} SCRIPT`"
+        )),
+        (None, None) => Err("no script to run: dg run FILE (or - for standard input)".into()),
+    }
+}
+
+fn is_script_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".dg", ".deluge", ".ds"].iter().any(|ext| lower.ends_with(ext)) || path == "-"
+}
+
+/// The project `file` belongs to (its `dg.toml` folder, or the file alone) and the file's
+/// index in it.
+fn load_project(file: &str) -> Result<(dg_project::Loaded, usize), String> {
+    let mut projects =
+        dg_project::load_paths(&[std::path::PathBuf::from(file)]).map_err(|e| e.to_string())?;
+    let loaded = projects.pop().ok_or_else(|| format!("{file}: nothing to run"))?;
+    if let Some((path, msg)) = loaded
+        .unreadable
+        .iter()
+        .find(|(p, _)| std::fs::canonicalize(p).ok() == std::fs::canonicalize(file).ok())
+    {
+        return Err(format!("{path}: {msg}"));
+    }
+    let index = *loaded.targets.first().ok_or_else(|| format!("{file}: nothing to run"))?;
+    Ok((loaded, index))
+}
+
 pub fn run(a: RunArgs) -> u8 {
     match run_inner(a) {
         Ok(code) => code,
@@ -115,8 +158,16 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         ),
         None => None,
     };
-    let src = crate::read_source(&a.file)?;
-    let script = Script::new(src.as_str());
+    let (file_arg, sandbox) = script_and_sandbox(&a)?;
+    let loaded;
+    let script;
+    let (project, entry_file) = if file_arg == "-" {
+        script = Script::named("<stdin>", crate::read_source("-")?);
+        (script.project(), 0)
+    } else {
+        loaded = load_project(&file_arg)?;
+        (&loaded.0.project, loaded.1)
+    };
     let mut limits = if a.no_limits { Limits::unlimited() } else { Limits::default() };
     if let Some(n) = a.max_statements {
         limits.max_statements = Some(n);
@@ -127,7 +178,7 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         reclaim_memory: false,
         ..Interpreter::default()
     };
-    let mut host = make_host(a.sandbox.as_deref(), a.mock.as_deref())?;
+    let mut host = make_host(sandbox.as_deref(), a.mock.as_deref())?;
     host.echo_info = !a.json;
     host.now = now;
     host.user = a.user.clone();
@@ -135,7 +186,7 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         Some(f) => Entry::Function(f),
         None => Entry::Auto,
     };
-    let outcome = interp.run(&script, entry, args, &mut host);
+    let outcome = interp.run_project(project, entry_file, entry, args, &mut host);
     for note in &host.notes {
         eprintln!("{note}");
     }
@@ -144,12 +195,24 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
     }
     let code = match &outcome.error {
         None => 0,
-        Some(f) if matches!(f.kind, FailureKind::Syntax | FailureKind::Usage) => 2,
+        Some(f)
+            if matches!(f.kind, FailureKind::Syntax | FailureKind::Check | FailureKind::Usage) =>
+        {
+            2
+        }
         Some(_) => 1,
     };
     if a.json {
         let error = outcome.error.as_ref().map(|f| {
-            serde_json::json!({"kind": f.kind.as_str(), "message": f.message, "line": f.line, "column": f.column})
+            let located = f.span.is_some();
+            let file = f.file.map(|i| project.files()[i].path());
+            serde_json::json!({
+                "kind": f.kind.as_str(),
+                "message": f.message,
+                "file": file,
+                "line": located.then_some(f.line),
+                "column": located.then_some(f.column),
+            })
         });
         let out = serde_json::json!({"info": host.transcript.info_lines(), "result": to_json(&outcome.result), "error": error});
         println!("{out}");
@@ -161,22 +224,31 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
                 println!("{}", outcome.result.to_display());
             }
         }
-        Some(f) if f.kind == FailureKind::Syntax => {
+        Some(f) if matches!(f.kind, FailureKind::Syntax | FailureKind::Check) => {
             let colour = render::use_colour();
-            for d in script.diagnostics().iter().filter(|d| d.is_error()) {
-                eprint!("{}", render::render(&a.file, &src, d, colour));
+            let file = &project.files()[entry_file];
+            for d in file.diagnostics().iter().filter(|d| d.is_error()) {
+                eprint!("{}", render::render(file.path(), file.source(), d, colour));
             }
         }
-        Some(f) => match f.span {
-            Some(span) => {
+        Some(f) => match (f.span, f.file) {
+            (Some(span), Some(i)) => {
                 let label = format!("{} error here", f.kind.as_str());
                 let colour = render::use_colour();
+                let file = &project.files()[i];
                 eprint!(
                     "{}",
-                    render::render_failure(&a.file, &src, &f.message, span, &label, colour)
+                    render::render_failure(
+                        file.path(),
+                        file.source(),
+                        &f.message,
+                        span,
+                        &label,
+                        colour
+                    )
                 );
             }
-            None => eprintln!("error: {}", f.message),
+            _ => eprintln!("error: {}", f.message),
         },
     }
     Ok(code)

@@ -91,6 +91,8 @@ pub(crate) fn compile(units: &[Unit<'_>]) -> Compiled {
         let mut diags = Vec::new();
         for f in &unit.program.functions {
             let params: Vec<String> = f.params.iter().map(|p| p.name.name.clone()).collect();
+            let param_types: Vec<String> =
+                f.params.iter().map(|p| p.ty.name.to_ascii_lowercase()).collect();
             let mut c = FnCompiler::new(&index, &params, &mut diags, unit.base);
             c.collect_block(&f.body.stmts);
             let body = c.block(&f.body.stmts);
@@ -99,6 +101,7 @@ pub(crate) fn compile(units: &[Unit<'_>]) -> Compiled {
                 name: f.qualified_name(),
                 file: file as u32,
                 params,
+                param_types,
                 slots,
                 body,
             });
@@ -112,6 +115,7 @@ pub(crate) fn compile(units: &[Unit<'_>]) -> Compiled {
                 name: "main".into(),
                 file: file as u32,
                 params: vec![],
+                param_types: vec![],
                 slots: c.slot_names,
                 body,
             }

@@ -250,12 +250,13 @@ pub struct Script {
 impl Script {
     /// Parses and resolves `source`. Never fails: problems are in [`Script::diagnostics`].
     pub fn new(source: impl Into<String>) -> Script {
-        Script {
-            project: Project::new(
-                vec![("<script>".into(), source.into())],
-                &CheckOptions::default(),
-            ),
-        }
+        Script::named("<script>", source)
+    }
+
+    /// [`Script::new`], with the name diagnostics and failures show for the file.
+    pub fn named(path: impl Into<String>, source: impl Into<String>) -> Script {
+        let files = vec![(path.into(), source.into())];
+        Script { project: Project::new(files, &CheckOptions::default()) }
     }
 
     fn file(&self) -> &SourceFile {
@@ -313,8 +314,11 @@ pub enum Entry<'a> {
 /// Why a run failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
-    /// The file has syntax or resolution errors (nothing ran).
+    /// The file has syntax errors (nothing ran).
     Syntax,
+    /// The file parsed but has checking errors: unknown functions, wrong argument counts…
+    /// (nothing ran).
+    Check,
     /// A runtime error stopped the script.
     Runtime,
     /// A limit stopped the script.
@@ -327,6 +331,7 @@ impl FailureKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FailureKind::Syntax => "syntax",
+            FailureKind::Check => "check",
             FailureKind::Runtime => "runtime",
             FailureKind::Limit => "limit",
             FailureKind::Usage => "usage",
@@ -437,7 +442,8 @@ impl Interpreter {
             return fail(FailureKind::Usage, format!("the project has no file number {file}"));
         };
         if let Some(d) = source.diagnostics.iter().find(|d| d.is_error()) {
-            return fail_at(FailureKind::Syntax, d.message.clone(), Some(file), Some(d.span));
+            let kind = if d.code.id() < "E0200" { FailureKind::Syntax } else { FailureKind::Check };
+            return fail_at(kind, d.message.clone(), Some(file), Some(d.span));
         }
         let function = match entry {
             Entry::Function(name) => match project.function_index(file, name) {
@@ -457,13 +463,15 @@ impl Interpreter {
                 match own.len() {
                     1 => Some(own[0]),
                     0 => return Outcome { result: Value::Null, error: None, statements: 0 },
-                    _ => return fail(
-                        FailureKind::Usage,
-                        format!(
+                    _ => {
+                        return fail(
+                            FailureKind::Usage,
+                            format!(
                             "the file defines several functions ({}); choose one with --function",
                             project.functions_of(file).join(", ")
                         ),
-                    ),
+                        )
+                    }
                 }
             }
         };
@@ -478,7 +486,15 @@ impl Interpreter {
                 for (name, value) in args {
                     match f.params.iter().position(|p| *p == name) {
                         Some(p) => {
-                            values[p] = value;
+                            values[p] = match coerce_arg(&f.param_types[p], value) {
+                                Ok(v) => v,
+                                Err(msg) => {
+                                    return fail(
+                                        FailureKind::Usage,
+                                        format!("argument '{name}' of '{}': {msg}", f.name),
+                                    )
+                                }
+                            };
                             given[p] = true;
                         }
                         None => {
@@ -527,6 +543,62 @@ impl Interpreter {
                 out
             }
         }
+    }
+}
+
+/// Checks an argument given from outside (the command line, a test case) against the
+/// parameter's declared type. Numbers and booleans given to a text parameter become text;
+/// text that holds a number is accepted by a number parameter. `Err` says why not.
+fn coerce_arg(ty: &str, value: Value) -> std::result::Result<Value, String> {
+    let shown = || value.to_display();
+    match ty {
+        "string" | "text" => Ok(match value {
+            Value::Int(_) | Value::Dec(_) | Value::Bool(_) => Value::text(value.to_display()),
+            v => v,
+        }),
+        "int" | "number" | "long" | "bigint" => match &value {
+            Value::Int(_) | Value::Null => Ok(value),
+            Value::Text(t) => t.trim().parse::<i64>().map(Value::Int).map_err(|_| {
+                format!("the parameter is {ty}, and '{}' is not a whole number", shown())
+            }),
+            _ => Err(format!("the parameter is {ty}, not {}", value.ty().name())),
+        },
+        "decimal" | "float" | "double" => match &value {
+            Value::Int(n) => Ok(Value::Dec(*n as f64)),
+            Value::Dec(_) | Value::Null => Ok(value),
+            Value::Text(t) => {
+                t.trim().parse::<f64>().ok().filter(|d| d.is_finite()).map(Value::Dec).ok_or_else(
+                    || format!("the parameter is {ty}, and '{}' is not a number", shown()),
+                )
+            }
+            _ => Err(format!("the parameter is {ty}, not {}", value.ty().name())),
+        },
+        "bool" | "boolean" => match &value {
+            Value::Bool(_) | Value::Null => Ok(value),
+            Value::Text(t) if t.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
+            Value::Text(t) if t.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+            _ => Err(format!("the parameter is {ty}, and '{}' is not true or false", shown())),
+        },
+        "map" | "key-value" => match &value {
+            Value::Map(_) | Value::Null => Ok(value),
+            _ => Err(format!(
+                "the parameter is a map, not {} (give JSON such as {{\"a\":1}})",
+                value.ty().name()
+            )),
+        },
+        "list" => match &value {
+            Value::List(_) | Value::Null => Ok(value),
+            _ => Err(format!(
+                "the parameter is a list, not {} (give JSON such as [1,2])",
+                value.ty().name()
+            )),
+        },
+        "date" | "datetime" | "date-time" | "time" => match &value {
+            Value::Text(t) => crate::builtins::date::parse_text(t)
+                .ok_or_else(|| format!("the parameter is {ty}, and '{t}' is not a date")),
+            _ => Ok(value),
+        },
+        _ => Ok(value),
     }
 }
 

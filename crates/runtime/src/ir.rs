@@ -118,6 +118,8 @@ pub(crate) struct Function {
     /// Index of the project file that defines it.
     pub file: u32,
     pub params: Vec<String>,
+    /// Declared parameter types, lower case (`int`, `string`, `map`, …).
+    pub param_types: Vec<String>,
     /// Names of all slots; params first.
     pub slots: Vec<String>,
     pub body: Vec<Stmt>,
