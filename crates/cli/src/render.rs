@@ -62,6 +62,11 @@ fn build(
     colour: bool,
 ) -> String {
     let range = clamp(src, parts.span);
+    let line_start = src[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[range.start..].find('\n').map_or(src.len(), |i| range.start + i);
+    if line_end - line_start > MAX_SHOWN_LINE {
+        return compact(path, src, &parts, label, help, range, line_start, line_end);
+    }
     let kind = match parts.severity {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
@@ -87,4 +92,49 @@ fn build(
         return format!("{path}: {}\n", parts.message);
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Lines longer than this are shown as a window around the problem, not whole.
+const MAX_SHOWN_LINE: usize = 240;
+
+/// A report for a problem on a very long line: the line is cut to a window around the span.
+#[allow(clippy::too_many_arguments)]
+fn compact(
+    path: &str,
+    src: &str,
+    parts: &Parts<'_>,
+    label: &str,
+    help: Option<&str>,
+    range: std::ops::Range<usize>,
+    line_start: usize,
+    line_end: usize,
+) -> String {
+    let line_no = src[..line_start].matches('\n').count() + 1;
+    let column = src[line_start..range.start].chars().count() + 1;
+    let floor = |mut i: usize| {
+        while !src.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = floor(range.start.saturating_sub(40).max(line_start));
+    let to = floor((range.start + 80).min(line_end));
+    let (lead, tail) =
+        (if from > line_start { "…" } else { "" }, if to < line_end { "…" } else { "" });
+    let window = &src[from..to];
+    let caret_at = lead.chars().count() + src[from..range.start].chars().count();
+    let width = src[range.start..range.end.min(to).max(range.start)].chars().count().max(1);
+    let kind = if parts.severity == Severity::Error { "Error" } else { "Warning" };
+    let mut out = String::new();
+    if let Some(code) = parts.code {
+        out.push_str(&format!("[{code}] "));
+    }
+    out.push_str(&format!("{kind}: {}\n   ╭─[ {path}:{line_no}:{column} ]\n", parts.message));
+    out.push_str(&format!("   │ {lead}{window}{tail}\n"));
+    out.push_str(&format!("   │ {}{} {label}\n", " ".repeat(caret_at), "^".repeat(width.min(80))));
+    if let Some(help) = help {
+        out.push_str(&format!("   │ Help: {help}\n"));
+    }
+    out.push_str("───╯\n");
+    out
 }

@@ -54,6 +54,58 @@ impl Recv {
     }
 }
 
+impl Recv {
+    /// Could a value of type `t` be this receiver at run time? Text counts for date and
+    /// number rows, since a text receiver is parsed when only such a row exists.
+    pub(crate) fn may_accept(self, t: crate::Type) -> bool {
+        use crate::Type as T;
+        match self {
+            Recv::None | Recv::Any => true,
+            Recv::Text => t == T::Text,
+            Recv::Number => matches!(t, T::Int | T::Dec | T::Text),
+            Recv::Date => matches!(t, T::Date | T::DateTime | T::Time | T::Text),
+            Recv::List => t == T::List,
+            Recv::Map => t == T::Map,
+            Recv::Collection => matches!(t, T::List | T::Map),
+        }
+    }
+}
+
+/// Whether some row of `cands` takes `total` arguments (receiver included). When none does,
+/// the call fails at run time whatever the values, so the checker reports it.
+pub(crate) fn arity_fits(cands: &Candidates, total: usize) -> bool {
+    cands.iter().any(|b| {
+        let n = if b.recv == Recv::None { Some(total) } else { total.checked_sub(1) };
+        n.is_some_and(|n| (b.min as usize..=b.max as usize).contains(&n))
+    })
+}
+
+/// "takes 1 or 2 arguments" for the rows of `cands` (as a method, receiver not counted).
+pub(crate) fn arity_text(cands: &Candidates) -> String {
+    let mut counts: Vec<usize> = Vec::new();
+    for b in cands {
+        let extra = usize::from(b.recv == Recv::None);
+        let (lo, hi) = (b.min as usize, b.max as usize);
+        for n in lo.saturating_sub(extra)..=hi.saturating_sub(extra).min(lo + 8) {
+            if !counts.contains(&n) {
+                counts.push(n);
+            }
+        }
+    }
+    counts.sort_unstable();
+    let words: Vec<String> = counts.iter().map(|n| n.to_string()).collect();
+    match words.len() {
+        0 => "no arguments".into(),
+        1 if counts[0] == 1 => "1 argument".into(),
+        1 => format!("{} arguments", words[0]),
+        _ => {
+            let (last, rest) =
+                words.split_last().map(|(l, r)| (l.clone(), r.join(", "))).unwrap_or_default();
+            format!("{rest} or {last} arguments")
+        }
+    }
+}
+
 pub(crate) struct Builtin {
     /// Deluge name in lower case; dotted for namespaced ones (`zoho.encryption.md5`).
     pub name: &'static str,
@@ -112,6 +164,157 @@ fn index() -> &'static FxHashMap<&'static str, Candidates> {
 pub(crate) fn lookup(name: &str) -> Option<&'static Candidates> {
     index().get(name.to_ascii_lowercase().as_str())
 }
+
+/// Names of the builtins that may take a receiver of type `t`.
+pub(crate) fn names_for(t: crate::Type) -> Vec<&'static str> {
+    let mut names: Vec<_> = index()
+        .iter()
+        .filter(|(_, cands)| cands.iter().any(|b| b.recv != Recv::None && b.recv.may_accept(t)))
+        .map(|(n, _)| *n)
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// The usual spelling of a builtin (`toUpperCase` for `touppercase`), from Zoho's names.
+pub(crate) fn display_name(lower: &str) -> Option<&'static str> {
+    DISPLAY_NAMES.iter().copied().find(|n| n.eq_ignore_ascii_case(lower))
+}
+
+/// Mixed-case spellings of builtin names, for messages.
+const DISPLAY_NAMES: &[&str] = &[
+    "toUpperCase",
+    "toLowerCase",
+    "toString",
+    "toList",
+    "toMap",
+    "toNumber",
+    "toDecimal",
+    "toLong",
+    "toDate",
+    "toDateTime",
+    "toTime",
+    "toText",
+    "toJSONList",
+    "toXML",
+    "toCollection",
+    "getJSON",
+    "getPrefix",
+    "getSuffix",
+    "getAlpha",
+    "getAlphaNumeric",
+    "getOccurenceCount",
+    "indexOf",
+    "lastIndexOf",
+    "startsWith",
+    "endsWith",
+    "equalsIgnoreCase",
+    "replaceAll",
+    "replaceFirst",
+    "removeAllAlpha",
+    "removeAllNumeric",
+    "removeFirstOccurence",
+    "removeLastOccurence",
+    "subString",
+    "subText",
+    "isEmpty",
+    "isNull",
+    "isNumber",
+    "isText",
+    "isDate",
+    "isDecimal",
+    "isBlank",
+    "isAscii",
+    "isFile",
+    "containKey",
+    "containValue",
+    "containsKey",
+    "containsValue",
+    "keys",
+    "values",
+    "put",
+    "putAll",
+    "get",
+    "getKey",
+    "remove",
+    "clear",
+    "size",
+    "length",
+    "addAll",
+    "add",
+    "contains",
+    "distinct",
+    "sort",
+    "sublist",
+    "addDay",
+    "addMonth",
+    "addYear",
+    "addHour",
+    "addMinutes",
+    "addSeconds",
+    "addWeek",
+    "subDay",
+    "subMonth",
+    "subYear",
+    "getDay",
+    "getMonth",
+    "getYear",
+    "getHour",
+    "getMinutes",
+    "getSeconds",
+    "getDayOfWeek",
+    "getWeekOfYear",
+    "daysBetween",
+    "monthsBetween",
+    "yearsBetween",
+    "hoursBetween",
+    "minutesBetween",
+    "unixEpoch",
+    "toStartOfMonth",
+    "toStartOfWeek",
+    "eomonth",
+    "edate",
+    "workDaysBetween",
+    "encodeUrl",
+    "decodeUrl",
+    "urlEncode",
+    "urlDecode",
+    "executeXPath",
+    "leftpad",
+    "rightpad",
+    "ifnull",
+    "insert",
+    "delete",
+    "deleteKey",
+    "deleteKeys",
+    "getLastElement",
+    "largest",
+    "smallest",
+    "sum",
+    "average",
+    "median",
+    "maximum",
+    "minimum",
+    "trim",
+    "ltrim",
+    "rtrim",
+    "proper",
+    "reverse",
+    "round",
+    "ceil",
+    "floor",
+    "abs",
+    "power",
+    "sqrt",
+    "log",
+    "exp",
+    "randomNumber",
+    "sin",
+    "cos",
+    "tan",
+    "toHex",
+    "hexToText",
+];
 
 /// All builtin names (for docs and tidy tests).
 pub fn names() -> Vec<&'static str> {

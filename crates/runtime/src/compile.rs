@@ -45,6 +45,8 @@ pub(crate) struct Unit<'a> {
 struct Index {
     by_name: FxHashMap<String, u32>,
     arities: Vec<usize>,
+    /// Declared parameter types, lower case.
+    param_types: Vec<Vec<String>>,
     /// Qualified names, for "did you mean".
     names: Vec<String>,
 }
@@ -53,7 +55,12 @@ struct Index {
 /// function any other file defines. The first definition of a name (in file order, then
 /// source order) is the one that runs; later ones are reported.
 pub(crate) fn compile(units: &[Unit<'_>]) -> Compiled {
-    let mut index = Index { by_name: FxHashMap::default(), arities: Vec::new(), names: Vec::new() };
+    let mut index = Index {
+        by_name: FxHashMap::default(),
+        arities: Vec::new(),
+        param_types: Vec::new(),
+        names: Vec::new(),
+    };
     let mut diagnostics = Vec::new();
     let mut owners: Vec<(u32, Span)> = Vec::new();
     for (file, unit) in units.iter().enumerate() {
@@ -61,6 +68,9 @@ pub(crate) fn compile(units: &[Unit<'_>]) -> Compiled {
             let key = f.qualified_name().to_ascii_lowercase();
             let id = index.arities.len() as u32;
             index.arities.push(f.params.len());
+            index
+                .param_types
+                .push(f.params.iter().map(|p| p.ty.name.to_ascii_lowercase()).collect());
             index.names.push(f.qualified_name());
             owners.push((file as u32, f.name.span));
             if let Some(&first) = index.by_name.get(&key) {
@@ -136,6 +146,9 @@ struct FnCompiler<'a> {
     reported: rustc_hash::FxHashSet<String>,
     /// The file's offset in the project's span space.
     base: u32,
+    /// Variables whose every assignment is a literal of one type (`Some`), or that are
+    /// assigned something else too (`None`).
+    var_types: FxHashMap<String, Option<crate::Type>>,
 }
 
 impl<'a> FnCompiler<'a> {
@@ -153,11 +166,84 @@ impl<'a> FnCompiler<'a> {
             in_main: false,
             reported: Default::default(),
             base,
+            var_types: FxHashMap::default(),
         };
         for p in params {
             c.declare(p);
+            c.var_types.insert(p.clone(), None);
         }
         c
+    }
+
+    /// `unknown function 'lenght'`, with the nearest builtin or project function.
+    fn unknown_function(&mut self, name: &ast::Ident) {
+        let near = crate::suggest::closest(
+            &name.name,
+            builtins::names().into_iter().chain(self.index.names.iter().map(String::as_str)),
+        );
+        let mut d = Diagnostic::new(
+            Code::UnknownFunction,
+            format!("unknown function '{}'", name.name),
+            name.span,
+        )
+        .with_label("not a builtin, and no project file defines it");
+        if let Some(near) = near {
+            d = d.with_help(format!("did you mean `{}`?", display_name(near)));
+        }
+        self.diags.push(d);
+    }
+
+    /// A builtin called with a number of arguments none of its forms takes.
+    fn arity_error(&mut self, name: &str, cands: &builtins::Candidates, given: usize, span: Span) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::ArgumentCount,
+                format!("No. of arguments mismatches for the function {name}"),
+                span,
+            )
+            .with_label(format!("`{name}` takes {}, {given} given", builtins::arity_text(cands))),
+        );
+    }
+
+    /// `m = Map(); m.toUpperCase()`: a method that no form accepts for the receiver's type,
+    /// when that type is known before running.
+    fn check_receiver(
+        &mut self,
+        recv: &ast::Expr,
+        name: &ast::Ident,
+        cands: &builtins::Candidates,
+    ) {
+        let Some(ty) = self.static_type(recv) else { return };
+        if cands.iter().any(|b| b.recv.may_accept(ty)) {
+            return;
+        }
+        let mut d = Diagnostic::new(
+            Code::UnknownMethod,
+            format!("a {} value has no method `{}`", ty.name(), name.name),
+            name.span,
+        )
+        .with_label(format!("not a {} method", ty.name()));
+        let methods = builtins::names_for(ty);
+        if let Some(near) = crate::suggest::closest(&name.name, methods.iter().copied()) {
+            d = d.with_help(format!("did you mean `{}`?", display_name(near)));
+        }
+        self.diags.push(d);
+    }
+
+    /// The type an expression certainly has, when that is plain from the source: literals,
+    /// and variables whose every assignment in the function is a literal of one type.
+    fn static_type(&self, e: &ast::Expr) -> Option<crate::Type> {
+        use crate::Type as T;
+        match &e.kind {
+            A::Text(_) => Some(T::Text),
+            A::Int(_) => Some(T::Int),
+            A::Dec(_) => Some(T::Dec),
+            A::Bool(_) => Some(T::Bool),
+            A::List(_) => Some(T::List),
+            A::Map(_) => Some(T::Map),
+            A::Var(id) => self.var_types.get(&id.name).copied().flatten(),
+            _ => None,
+        }
     }
 
     /// The project function closest to a misspelt name.
@@ -189,8 +275,13 @@ impl<'a> FnCompiler<'a> {
     fn collect_block(&mut self, stmts: &[ast::Stmt]) {
         for s in stmts {
             match &s.kind {
-                S::Assign { target: ast::Expr { kind: A::Var(id), .. }, .. } => {
+                S::Assign { target: ast::Expr { kind: A::Var(id), .. }, value } => {
                     self.declare(&id.name);
+                    let ty = literal_type(value);
+                    let entry = self.var_types.entry(id.name.clone()).or_insert(ty);
+                    if *entry != ty {
+                        *entry = None;
+                    }
                 }
                 S::If { branches, otherwise } => {
                     for (_, b) in branches {
@@ -202,6 +293,7 @@ impl<'a> FnCompiler<'a> {
                 }
                 S::ForEach { var, body, .. } | S::ForIndex { var, body, .. } => {
                     self.declare(&var.name);
+                    self.var_types.insert(var.name.clone(), None);
                     self.collect_block(&body.stmts);
                 }
                 S::While { body, .. } => self.collect_block(&body.stmts),
@@ -209,6 +301,7 @@ impl<'a> FnCompiler<'a> {
                     self.collect_block(&body.stmts);
                     if let Some(v) = var {
                         self.declare(&v.name);
+                        self.var_types.insert(v.name.clone(), None);
                     }
                     self.collect_block(&handler.stmts);
                 }
@@ -325,12 +418,19 @@ impl<'a> FnCompiler<'a> {
             A::Int(n) => ExprKind::Const(Value::Int(*n)),
             A::Dec(d) => ExprKind::Const(Value::Dec(*d)),
             A::Text(s) => ExprKind::Const(Value::text(s.as_str())),
+            // A single-quoted literal that is a valid date is a date; anything else is text
+            // (Zoho's own templates write `'success'` and `''`).
             A::Date(s) => match builtins::date::parse_text(s) {
                 Some(v) => ExprKind::Const(v),
-                None => {
-                    self.error(Code::InvalidDate, format!("'{s}' is not a date, date-time or time"), span);
+                None if looks_like_date(s) => {
+                    self.error(
+                        Code::InvalidDate,
+                        format!("'{s}' is not a date, date-time or time"),
+                        span,
+                    );
                     ExprKind::Const(Value::Null)
                 }
+                None => ExprKind::Const(Value::text(s.as_str())),
             },
             A::Var(id) => self.var(id),
             A::List(items) => ExprKind::List(self.exprs(items)),
@@ -417,12 +517,19 @@ impl<'a> FnCompiler<'a> {
                 .with_label("not assigned in this script")
                 .with_help(format!("pass it as an argument: dg run FILE --arg {}=VALUE", id.name))
             } else {
-                Diagnostic::new(
+                let d = Diagnostic::new(
                     Code::UndefinedVariable,
                     format!("variable '{}' is not defined", id.name),
                     id.span,
                 )
-                .with_label("not a parameter and never assigned")
+                .with_label("not a parameter and never assigned");
+                match crate::suggest::closest(&id.name, self.slot_names.iter().map(String::as_str))
+                {
+                    Some(near) => d.with_help(format!("did you mean `{near}`?")),
+                    None => d.with_help(
+                        "assign it before this line, or add it to the function's parameters",
+                    ),
+                }
             };
             self.diags.push(diag);
         }
@@ -471,6 +578,25 @@ impl<'a> FnCompiler<'a> {
                 format!("function '{qualified}' takes {want} argument(s), {} given", args.len()),
                 span,
             );
+        } else {
+            let types = &self.index.param_types[func as usize];
+            for (arg, ty) in args.iter().zip(types) {
+                if let Some(given) = self.static_type(arg) {
+                    if !param_accepts(ty, given) {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::ArgumentType,
+                                format!(
+                                    "function '{qualified}' expects {ty} here, not {}",
+                                    given.name()
+                                ),
+                                arg.span,
+                            )
+                            .with_label(format!("a {} value", given.name())),
+                        );
+                    }
+                }
+            }
         }
         Some(ExprKind::UserCall { func, args: self.exprs(args) })
     }
@@ -519,13 +645,14 @@ impl<'a> FnCompiler<'a> {
             }
         }
         let Some(cands) = builtins::lookup(&name.name) else {
-            self.error(
-                Code::UnknownFunction,
-                format!("unknown function '{}'", name.name),
-                name.span,
-            );
+            self.unknown_function(name);
             return ExprKind::Const(Value::Null);
         };
+        if !builtins::arity_fits(cands, args.len() + 1) {
+            self.arity_error(&name.name, cands, args.len(), span);
+        } else {
+            self.check_receiver(recv, name, cands);
+        }
         let mut all = Vec::with_capacity(args.len() + 1);
         all.push(self.expr(recv));
         for a in args {
@@ -619,14 +746,15 @@ impl<'a> FnCompiler<'a> {
             "if" | "ifnull" | "geturl" | "posturl" => ExprKind::Const(Value::Null),
             _ => match builtins::lookup(&lower) {
                 Some(cands) => {
+                    if !builtins::arity_fits(cands, args.len()) {
+                        self.arity_error(&name.name, cands, args.len().saturating_sub(1), span);
+                    } else if let Some(first) = args.first() {
+                        self.check_receiver(first, name, cands);
+                    }
                     ExprKind::Builtin { name: lower.into(), cands, args: self.exprs(args) }
                 }
                 None => {
-                    self.error(
-                        Code::UnknownFunction,
-                        format!("unknown function '{}'", name.name),
-                        name.span,
-                    );
+                    self.unknown_function(name);
                     ExprKind::Const(Value::Null)
                 }
             },
@@ -691,6 +819,56 @@ const INVOKEURL_KEYS: &[&str] = &[
 fn empty_candidates() -> &'static builtins::Candidates {
     static EMPTY: std::sync::OnceLock<builtins::Candidates> = std::sync::OnceLock::new();
     EMPTY.get_or_init(Vec::new)
+}
+
+/// The type of a literal or constructor (`"a"`, `1`, `{}`, `Map()`, `List()`), if `e` is one.
+fn literal_type(e: &ast::Expr) -> Option<crate::Type> {
+    use crate::Type as T;
+    match &e.kind {
+        A::Text(_) => Some(T::Text),
+        A::Int(_) => Some(T::Int),
+        A::Dec(_) => Some(T::Dec),
+        A::Bool(_) => Some(T::Bool),
+        A::List(_) => Some(T::List),
+        A::Map(_) => Some(T::Map),
+        A::Call(name, args) if args.is_empty() && name.is("map") => Some(T::Map),
+        A::Call(name, _) if name.is("list") => Some(T::List),
+        A::TypedCtor { ctor, .. } if ctor.is("map") => Some(T::Map),
+        A::TypedCtor { ctor, .. } if ctor.is("list") => Some(T::List),
+        _ => None,
+    }
+}
+
+/// Is a single-quoted literal meant as a date (`'31-Foo-2020'`, `'2024-13-01'`) rather than
+/// text (`'success'`)? Date-shaped: starts with a digit, has a `-`, `/` or `:` separator,
+/// and holds nothing but digits, letters, separators and spaces.
+fn looks_like_date(s: &str) -> bool {
+    let s = s.trim();
+    s.starts_with(|c: char| c.is_ascii_digit())
+        && s.contains(['-', '/', ':'])
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | ':' | ' ' | '.'))
+}
+
+/// Can a parameter declared `ty` receive a value of type `given`? Unknown declared types
+/// accept anything; numbers convert to text and decimals, as Zoho converts them.
+fn param_accepts(ty: &str, given: crate::Type) -> bool {
+    use crate::Type as T;
+    let ok: &[T] = match ty {
+        "string" | "text" => &[T::Text, T::Int, T::Dec, T::Bool, T::Date, T::DateTime, T::Time],
+        "int" | "number" | "long" | "bigint" => &[T::Int],
+        "decimal" | "float" | "double" => &[T::Int, T::Dec],
+        "bool" | "boolean" => &[T::Bool],
+        "map" | "key-value" => &[T::Map],
+        "list" => &[T::List],
+        "date" | "datetime" | "date-time" | "time" => &[T::Date, T::DateTime, T::Time, T::Text],
+        _ => return true,
+    };
+    given == T::Null || ok.contains(&given)
+}
+
+/// How a builtin's name is shown in a suggestion (the tables hold lower case).
+fn display_name(lower: &str) -> String {
+    crate::builtins::display_name(lower).unwrap_or(lower).to_string()
 }
 
 fn is_known_method(name: &str) -> bool {
