@@ -1,27 +1,74 @@
 //! Cheap structural checks that keep the architecture's invariants true.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-fn read(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap_or_default()
+/// `cargo metadata --format-version 1 --offline --no-deps` of the workspace, run once.
+fn metadata() -> &'static serde_json::Value {
+    static METADATA: OnceLock<serde_json::Value> = OnceLock::new();
+    METADATA.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let out = std::process::Command::new(cargo)
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--offline",
+                "--no-deps",
+                "--manifest-path",
+            ])
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .output()
+            .expect("cargo metadata runs");
+        assert!(
+            out.status.success(),
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("cargo metadata prints JSON")
+    })
 }
 
-/// The dependency lines of a manifest's `[dependencies]` section.
+/// The normal (non-dev, non-build) dependencies of the crate whose manifest is `manifest`
+/// (relative to the workspace root), by the name the code uses: renamed dependencies by their
+/// new name, target-specific ones included. Panics if the manifest is missing or is not a
+/// workspace member.
 fn dependencies(manifest: &str) -> Vec<String> {
-    let text = read(manifest);
-    let mut in_deps = false;
-    let mut deps = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_deps = line == "[dependencies]";
-            continue;
-        }
-        if in_deps && !line.is_empty() && !line.starts_with('#') {
-            deps.push(line.split(['=', '.']).next().unwrap_or("").trim().to_string());
-        }
-    }
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join(manifest);
+    assert!(path.is_file(), "{} is missing", path.display());
+    let canonical = path.canonicalize().expect("manifest path");
+    let packages = metadata()["packages"].as_array().expect("packages");
+    let package = packages
+        .iter()
+        .find(|p| {
+            p["manifest_path"]
+                .as_str()
+                .and_then(|m| Path::new(m).canonicalize().ok())
+                .is_some_and(|m| m == canonical)
+        })
+        .unwrap_or_else(|| panic!("{manifest} is not a workspace member"));
+    let mut deps: Vec<String> = package["dependencies"]
+        .as_array()
+        .expect("dependencies")
+        .iter()
+        .filter(|d| d["kind"].is_null())
+        .map(|d| d["rename"].as_str().or(d["name"].as_str()).expect("name").replace('-', "_"))
+        .collect();
+    deps.sort();
+    deps.dedup();
     deps
+}
+
+#[test]
+fn dependency_lists_come_from_cargo() {
+    // Every form of declaring a dependency counts, and a missing manifest is an error.
+    let host = dependencies("crates/host/Cargo.toml");
+    for dep in ["dg_connections", "dg_runtime", "dg_sandbox", "reqwest", "tokio"] {
+        assert!(host.iter().any(|d| d == dep), "{dep} missing from {host:?}");
+    }
+    assert!(!host.iter().any(|d| d == "axum"), "dev-dependencies are not counted: {host:?}");
+    let missing = std::panic::catch_unwind(|| dependencies("crates/no_such_crate/Cargo.toml"));
+    assert!(missing.is_err(), "a missing manifest must fail loudly");
 }
 
 #[test]

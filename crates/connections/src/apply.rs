@@ -27,6 +27,12 @@ impl Registry {
     ) -> Result<OutgoingRequest, ConnectionError> {
         let (conn, service) = self.usable(link)?;
         self.check_host(&conn, service, &req.url)?;
+        if !req.url.username().is_empty() || req.url.password().is_some() {
+            // reqwest would turn the user info into a second Authorization header.
+            return Err(ConnectionError::Invalid(format!(
+                "the URL for connection \"{link}\" carries its own credentials (user:password@ before the host); remove them: the connection authenticates the request, and nothing was sent"
+            )));
+        }
         let granted =
             if conn.granted_scopes.is_empty() { &conn.scopes } else { &conn.granted_scopes };
         for scope in &req.required_scopes {
@@ -81,7 +87,11 @@ impl Registry {
     /// Prepares the next hop of a redirect: drops every injected credential, resolves
     /// `location` against the current URL, adjusts method and body for `status` (303, and
     /// 301/302 after POST, become a body-less GET), and re-applies the connection only if the
-    /// new host is allowed. The HTTP layer calls this for each redirect it follows.
+    /// new host is allowed. When the redirect changes scheme, host or port it also drops the
+    /// caller's `Authorization`, `Proxy-Authorization` and `Cookie` headers, user info in the
+    /// URL, and anything carrying the connection's credential (by name, in headers, query
+    /// parameters and form fields, or by value). The HTTP layer calls this for each redirect
+    /// it follows.
     pub async fn follow_redirect(
         &self,
         link: Option<&str>,
@@ -89,12 +99,11 @@ impl Registry {
         location: &str,
         status: u16,
     ) -> Result<OutgoingRequest, ConnectionError> {
-        req.strip_credentials();
-        req.url = req
+        let next = req
             .url
             .join(location)
             .map_err(|e| ConnectionError::Http(format!("bad redirect location: {e}")))?;
-        req.query.clear();
+        req.redirect_to(next);
         if status == 303 || (matches!(status, 301 | 302) && req.method == reqwest::Method::POST) {
             if req.method != reqwest::Method::HEAD {
                 req.method = reqwest::Method::GET;

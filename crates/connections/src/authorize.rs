@@ -85,7 +85,12 @@ impl Registry {
         let fail = |message: String| ConnectionError::Authorization { link: link.into(), message };
         let q = parse_pasted(redirect);
         if let Some(err) = q.get("error") {
-            let desc = q.get("error_description").map(|d| format!(": {d}")).unwrap_or_default();
+            let secrets = self.secrets_of(link);
+            let desc = q
+                .get("error_description")
+                .map(|d| format!(": {}", crate::error::redact_then_cut(d, &secrets.values(), 200)))
+                .unwrap_or_default();
+            let err = crate::error::redact_then_cut(err, &secrets.values(), 80);
             return Err(fail(format!("the provider answered `{err}`{desc}")));
         }
         let bare_code = q.len() == 1 && q.contains_key("code") && !redirect.contains("code=");
@@ -165,6 +170,8 @@ impl Registry {
     /// (credentials are forgotten anyway). Zoho takes the token as a query parameter; other
     /// services get an RFC 7009 form body.
     pub async fn revoke(&self, link: &str) -> Result<bool, ConnectionError> {
+        self.oauth_parts(link)?;
+        let _lock = self.lock_link(link).await?;
         let (conn, service) = self.oauth_parts(link)?;
         let rec = self.secrets_of(link);
         let token = rec.refresh_token.as_ref().or(rec.access_token.as_ref());
@@ -238,7 +245,9 @@ impl Registry {
         let params =
             vec![("grant_type", "refresh_token"), ("refresh_token", refresh_token.expose_secret())];
         let params = params.into_iter().map(|(k, v)| (k, v.to_string())).collect();
-        let conn = self.exchange(link, params, "the refresh token was refused").await?;
+        // One lock for the exchange and the store write that keeps the imported token.
+        let _lock = self.lock_link(link).await?;
+        let conn = self.exchange_locked(link, params, "the refresh token was refused").await?;
         self.mutate(|st| {
             let rec = st.secrets.entry(link.into()).or_default();
             if rec.refresh_token.is_none() {
@@ -249,7 +258,19 @@ impl Registry {
         Ok(conn)
     }
 
+    /// Calls the token endpoint under the connection's lock and stores the answer.
     async fn exchange(
+        &self,
+        link: &str,
+        params: Vec<(&str, String)>,
+        what: &str,
+    ) -> Result<Connection, ConnectionError> {
+        let _lock = self.lock_link(link).await?;
+        self.exchange_locked(link, params, what).await
+    }
+
+    /// [`Registry::exchange`] for a caller holding [`Registry::lock_link`].
+    async fn exchange_locked(
         &self,
         link: &str,
         params: Vec<(&str, String)>,
@@ -267,7 +288,11 @@ impl Registry {
             extra_params: &oauth.token_params,
         };
         let mut secrets = rec.values();
-        let param_values: Vec<String> = params.iter().map(|(_, v)| v.clone()).collect();
+        let param_values: Vec<String> = params
+            .iter()
+            .filter(|(k, _)| SECRET_PARAMS.contains(k))
+            .map(|(_, v)| v.clone())
+            .collect();
         secrets.extend(param_values.iter().map(String::as_str));
         match token_request(&self.http, &ep, params, &secrets).await {
             Ok(tr) => {
@@ -293,6 +318,9 @@ impl Registry {
         Ok((conn, service))
     }
 }
+
+/// Token request parameters whose values are secrets (redacted from error texts).
+const SECRET_PARAMS: [&str; 3] = ["code", "code_verifier", "refresh_token"];
 
 fn not_oauth(link: &str) -> ConnectionError {
     ConnectionError::Invalid(format!("connection \"{link}\" does not use OAuth 2"))

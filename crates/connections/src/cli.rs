@@ -157,6 +157,8 @@ pub struct CliContext<'a> {
     pub stderr: &'a mut dyn Write,
     /// Whether prompts and browser/paste interaction are possible.
     pub interactive: bool,
+    /// The registry's clock; `None` means the system clock (tests pin it).
+    pub clock: Option<std::sync::Arc<dyn crate::Clock>>,
 }
 
 /// Runs a command against the default store with the process's streams; returns the exit
@@ -174,6 +176,7 @@ pub fn run(cmd: ConnectionsCommand) -> i32 {
         stdout: &mut out,
         stderr: &mut err,
         interactive,
+        clock: None,
     };
     run_with(cmd, &mut ctx)
 }
@@ -201,10 +204,14 @@ pub fn run_with(cmd: ConnectionsCommand, ctx: &mut CliContext<'_>) -> i32 {
 }
 
 fn open_registry(ctx: &CliContext<'_>) -> Result<Registry, ConnectionError> {
-    match &ctx.root {
-        Some(root) => Registry::open(root),
-        None => Registry::open_default(),
-    }
+    let reg = match &ctx.root {
+        Some(root) => Registry::open(root)?,
+        None => Registry::open_default()?,
+    };
+    Ok(match &ctx.clock {
+        Some(clock) => reg.with_clock(clock.clone()),
+        None => reg,
+    })
 }
 
 fn out_err(e: std::io::Error) -> ConnectionError {

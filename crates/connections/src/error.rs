@@ -135,15 +135,28 @@ pub(crate) fn line_col(text: &str, pos: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Replaces every occurrence of each secret in `text` with `[REDACTED]`.
+/// Replaces every occurrence of each secret in `text` with `[REDACTED]`, longest secrets
+/// first (so a secret containing another is not left half visible).
 pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut sorted: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 4).collect();
+    sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
     let mut out = text.to_string();
-    for s in secrets {
-        if s.len() >= 4 {
-            out = out.replace(s, "[REDACTED]");
-        }
+    for s in sorted {
+        out = out.replace(s, "[REDACTED]");
     }
     out
+}
+
+/// Redacts `text`, then keeps at most `max_chars` characters (marking the cut with `…`).
+/// Always in this order: cutting first could split a secret so that its start survives.
+pub(crate) fn redact_then_cut(text: &str, secrets: &[&str], max_chars: usize) -> String {
+    let clean = redact(text, secrets);
+    if clean.chars().count() <= max_chars {
+        return clean;
+    }
+    let mut cut: String = clean.chars().take(max_chars).collect();
+    cut.push('…');
+    cut
 }
 
 #[cfg(test)]
@@ -159,6 +172,17 @@ mod tests {
     #[test]
     fn redact_replaces_secrets() {
         assert_eq!(redact("x=SECRET1 y", &["SECRET1"]), "x=[REDACTED] y");
+    }
+
+    #[test]
+    fn longer_secrets_are_redacted_first() {
+        let out = redact(
+            "a=short-secret-plus-more b=short-secret",
+            &["short-secret", "short-secret-plus-more"],
+        );
+        assert_eq!(out, "a=[REDACTED] b=[REDACTED]");
+        assert_eq!(redact_then_cut("0123456789", &[], 4), "0123…");
+        assert_eq!(redact_then_cut("xxSECRETxx", &["SECRET"], 4), "xx[R…");
     }
 
     #[test]

@@ -50,10 +50,12 @@ pub use catalog::Catalog;
 pub use error::ConnectionError;
 pub use loopback::LoopbackListener;
 pub use model::{
-    validate_name, ApiKeyParam, AuthKind, AuthState, ClientAuth, Confidence, Connection,
-    DataCentre, Grant, Location, OAuth2Config, Placement, Service,
+    validate_name, ApiKeyParam, AuthKind, AuthState, ClientAuth, Clock, Confidence, Connection,
+    DataCentre, FixedClock, Grant, Location, OAuth2Config, Placement, Service, SystemClock,
 };
 pub use registry::{NewConnection, OAuthTokens, Registry};
 pub use request::{Body, Method, OutgoingRequest};
 pub use secrecy::SecretString;
+#[doc(hidden)]
+pub use store::{CRASH_AT_ENV, CRASH_EXIT_CODE};
 pub use url::Url;

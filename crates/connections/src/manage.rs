@@ -8,7 +8,7 @@ use secrecy::SecretString;
 
 use crate::catalog::{parse_custom, Catalog};
 use crate::error::ConnectionError;
-use crate::model::{now, validate_name, AuthKind, AuthState, Connection, Service};
+use crate::model::{validate_name, AuthKind, AuthState, Connection, Service};
 use crate::registry::{NewConnection, OAuthTokens, Registry};
 use crate::store::SecretRecord;
 
@@ -39,7 +39,7 @@ impl Registry {
 
     /// Adds a custom service from a TOML file.
     pub fn add_service_file(&mut self, path: &Path) -> Result<Service, ConnectionError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConnectionError::io(path, e))?;
+        let text = crate::store::read_text(path)?;
         self.add_service_toml(&text, path)
     }
 
@@ -116,6 +116,7 @@ impl Registry {
             )));
         }
         let mut conn = Connection::new(&new.link, &service.name);
+        conn.created_at = self.now();
         conn.scopes =
             if new.scopes.is_empty() { service.default_scopes.clone() } else { new.scopes };
         conn.dc = dc;
@@ -230,7 +231,7 @@ impl Registry {
                 .get_mut(link)
                 .ok_or_else(|| ConnectionError::NotFound { link: link.into() })?;
             conn.state = AuthState::Authorized;
-            conn.authorized_at = Some(now());
+            conn.authorized_at = Some(self.now());
             let rec = st.secrets.entry(link.into()).or_default();
             f(rec);
             conn.token_expires_at = rec.expires_at;

@@ -316,7 +316,51 @@ pub fn validate_name(name: &str) -> Result<(), ConnectionError> {
     }
 }
 
-/// Current time in Unix seconds.
+/// A source of the current time, Unix seconds. The registry reads the time only through its
+/// clock ([`crate::Registry::with_clock`]), so tests can pin it.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The current time in Unix seconds.
+    fn now(&self) -> i64;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        now()
+    }
+}
+
+/// A clock that stands still until told otherwise (tests).
+#[derive(Debug, Default)]
+pub struct FixedClock(std::sync::atomic::AtomicI64);
+
+impl FixedClock {
+    /// A clock showing `secs` (Unix seconds).
+    pub fn new(secs: i64) -> Self {
+        Self(std::sync::atomic::AtomicI64::new(secs))
+    }
+
+    /// Sets the time.
+    pub fn set(&self, secs: i64) {
+        self.0.store(secs, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Moves the time forward by `secs`.
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Current time in Unix seconds (system clock).
 pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

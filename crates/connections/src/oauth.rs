@@ -10,7 +10,7 @@ use rand::RngCore as _;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::error::redact;
+use crate::error::redact_then_cut;
 use crate::model::ClientAuth;
 
 /// A PKCE verifier (secret) and its S256 challenge.
@@ -101,14 +101,17 @@ pub(crate) async fn token_request(
     if let Some(s) = ep.client_secret {
         secrets.push(s.expose_secret());
     }
-    parse_token_body(status, &text).map_err(|f| match f {
-        TokenFailure::Dead(m) => TokenFailure::Dead(redact(&m, &secrets)),
-        TokenFailure::Other(m) => TokenFailure::Other(redact(&m, &secrets)),
-    })
+    parse_token_body(status, &text, &secrets)
 }
 
-/// Parses a token endpoint answer, tolerating the usual deviations from RFC 6749 §5.
-pub(crate) fn parse_token_body(status: u16, body: &str) -> Result<TokenResponse, TokenFailure> {
+/// Parses a token endpoint answer, tolerating the usual deviations from RFC 6749 §5. Texts
+/// echoed from the answer into an error are redacted of `secrets` before they are cut to
+/// length.
+pub(crate) fn parse_token_body(
+    status: u16,
+    body: &str,
+    secrets: &[&str],
+) -> Result<TokenResponse, TokenFailure> {
     let fields: BTreeMap<String, serde_json::Value> =
         match serde_json::from_str::<serde_json::Value>(body) {
             Ok(serde_json::Value::Object(map)) => map.into_iter().collect(),
@@ -122,8 +125,10 @@ pub(crate) fn parse_token_body(status: u16, body: &str) -> Result<TokenResponse,
         _ => None,
     };
     if let Some(code) = text("error") {
-        let desc = text("error_description").map(|d| format!(": {}", truncate(&d, 200)));
-        let msg = format!("{}{} (HTTP {status})", truncate(&code, 80), desc.unwrap_or_default());
+        let desc = text("error_description")
+            .map(|d| format!(": {}", redact_then_cut(&d, secrets, MAX_DESCRIPTION)));
+        let shown = redact_then_cut(&code, secrets, MAX_CODE);
+        let msg = format!("{shown}{} (HTTP {status})", desc.unwrap_or_default());
         return Err(match code.as_str() {
             // Zoho answers `invalid_code` for a revoked or unknown refresh token.
             "invalid_grant" | "invalid_code" | "invalid_client" | "unauthorized_client" => {
@@ -163,9 +168,9 @@ pub(crate) fn parse_token_body(status: u16, body: &str) -> Result<TokenResponse,
     })
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
-}
+/// Longest `error` code and `error_description` kept in messages, in characters.
+const MAX_CODE: usize = 80;
+const MAX_DESCRIPTION: usize = 200;
 
 /// Splits a granted-scope string on spaces, commas and plus signs.
 pub(crate) fn split_scopes(s: &str) -> Vec<String> {
@@ -195,7 +200,7 @@ mod tests {
     use super::*;
 
     fn ok(status: u16, body: &str) -> TokenResponse {
-        parse_token_body(status, body).unwrap_or_else(|e| panic!("{e:?}"))
+        parse_token_body(status, body, &[]).unwrap_or_else(|e| panic!("{e:?}"))
     }
 
     #[test]
@@ -209,19 +214,74 @@ mod tests {
         assert_eq!(ok(200, r#"{"access_token":"a","expires_in":12.5}"#).expires_in, Some(12));
         assert_eq!(ok(200, r#"{"access_token":"a","expires_in":"soon"}"#).expires_in, None);
         assert!(matches!(
-            parse_token_body(200, r#"{"error":"invalid_code"}"#),
+            parse_token_body(200, r#"{"error":"invalid_code"}"#, &[]),
             Err(TokenFailure::Dead(_))
         ));
         assert!(matches!(
-            parse_token_body(400, r#"{"error":"invalid_grant"}"#),
+            parse_token_body(400, r#"{"error":"invalid_grant"}"#, &[]),
             Err(TokenFailure::Dead(_))
         ));
-        assert!(matches!(parse_token_body(500, "<html>"), Err(TokenFailure::Other(_))));
-        assert!(matches!(parse_token_body(200, "[1,2]"), Err(TokenFailure::Other(_))));
+        assert!(matches!(parse_token_body(500, "<html>", &[]), Err(TokenFailure::Other(_))));
+        assert!(matches!(parse_token_body(200, "[1,2]", &[]), Err(TokenFailure::Other(_))));
         assert!(matches!(
-            parse_token_body(200, r#"{"error":"slow_down"}"#),
+            parse_token_body(200, r#"{"error":"slow_down"}"#, &[]),
             Err(TokenFailure::Other(_))
         ));
+    }
+
+    /// Every 8-character window of `secret` that appears in `text`.
+    fn leaked_fragments(text: &str, secret: &str) -> Vec<String> {
+        let chars: Vec<char> = secret.chars().collect();
+        chars
+            .windows(8)
+            .map(|w| w.iter().collect::<String>())
+            .filter(|w| text.contains(w.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn secrets_echoed_anywhere_in_long_error_texts_never_survive() {
+        let secrets = [
+            "AT-0123456789abcdefghijklmnopqrstuvwxyz", // access token
+            "RT-zyxwvutsrqponmlkjihgfedcba9876543210", // refresh token
+            "CS-client-secret-QWERTYUIOPASDFGHJKL",    // client secret
+            "AK-api-key-MNBVCXZLKJHGFDSAPOIUYTREW",    // API key
+        ];
+        for secret in secrets {
+            let n = secret.chars().count();
+            // Start, middle, end, and straddling both cuts (80 for `error`, 200 for the
+            // description), one character at a time around each cut.
+            let mut positions = vec![0, 40, 100, 150, 250, 390];
+            positions.extend((MAX_CODE - n)..=MAX_CODE);
+            positions.extend((MAX_DESCRIPTION - n)..=(MAX_DESCRIPTION + 1));
+            for pos in positions {
+                let filler = "x".repeat(400);
+                let mut text = filler[..pos].to_string();
+                text.push_str(secret);
+                text.push_str(&filler[pos..]);
+                for field in ["error", "error_description"] {
+                    let body = if field == "error" {
+                        serde_json::json!({ "error": text }).to_string()
+                    } else {
+                        serde_json::json!({ "error": "invalid_grant", "error_description": text })
+                            .to_string()
+                    };
+                    let msg = match parse_token_body(400, &body, &secrets) {
+                        Err(TokenFailure::Dead(m) | TokenFailure::Other(m)) => m,
+                        Ok(_) => panic!("an error answer parsed as tokens"),
+                    };
+                    let leaks = leaked_fragments(&msg, secret);
+                    assert!(leaks.is_empty(), "{field} at {pos}: {leaks:?} in {msg}");
+                    assert!(msg.chars().count() < 320, "still cut to length: {msg}");
+                }
+            }
+        }
+        // Not vacuous: without the secret list the text is kept, up to the cut.
+        let body = serde_json::json!({"error": "invalid_grant", "error_description": secrets[0]});
+        let Err(TokenFailure::Dead(m)) = parse_token_body(400, &body.to_string(), &[]) else {
+            panic!()
+        };
+        assert!(m.contains(secrets[0]));
     }
 
     #[test]

@@ -6,22 +6,32 @@ use std::sync::Arc;
 use secrecy::ExposeSecret;
 use url::Url;
 
-use crate::error::ConnectionError;
+use crate::error::{redact, ConnectionError};
 use crate::hosts::{expand, host_matches, scheme_ok, service_patterns};
-use crate::model::{now, AuthKind, AuthState, Connection, Grant, Service};
+use crate::model::{AuthKind, AuthState, Connection, Grant, Service};
 use crate::oauth::{split_scopes, token_request, TokenEndpoint, TokenFailure, TokenResponse};
 use crate::registry::{lock, Registry};
 use crate::request::OutgoingRequest;
-use crate::store::SecretRecord;
+use crate::store::{LockGuard, SecretRecord};
 
 const DEFAULT_MARGIN: i64 = 300;
-/// After a failed refresh (other than a dead grant), wait this long before trying again.
-const COOL_DOWN: std::time::Duration = std::time::Duration::from_secs(30);
+/// After a failed refresh (other than a dead grant), wait this many seconds before trying
+/// again.
+const COOL_DOWN_SECS: i64 = 30;
 
-/// The record, if its access token has not actually expired yet.
-fn usable_anyway(rec: SecretRecord) -> Option<SecretRecord> {
-    let alive = rec.access_token.is_some() && rec.expires_at.is_none_or(|e| e > now());
+/// The record, if its access token has not actually expired at `now`.
+fn usable_anyway(rec: SecretRecord, now: i64) -> Option<SecretRecord> {
+    let alive = rec.access_token.is_some() && rec.expires_at.is_none_or(|e| e > now);
     alive.then_some(rec)
+}
+
+/// Held while a connection's token endpoint is called and the answer stored: the in-process
+/// flight lock and, for an on-disk registry, the cross-process link lock
+/// (`.locks/link-LINK.lock`). No token request is sent before both are held, so an answer
+/// (a rotated refresh token) is always stored by the process that asked for it.
+pub(crate) struct LinkGuard {
+    _flight: tokio::sync::OwnedMutexGuard<()>,
+    _file: Option<LockGuard>,
 }
 
 /// When [`Registry::refresh_locked`] should call the token endpoint.
@@ -76,30 +86,50 @@ impl Registry {
         lock(&self.flights).entry(link.to_string()).or_default().clone()
     }
 
+    /// Takes the in-process then the cross-process lock of `link` and re-reads the store.
+    pub(crate) async fn lock_link(&self, link: &str) -> Result<LinkGuard, ConnectionError> {
+        let flight = self.flight(link).lock_owned().await;
+        let file = self.lock_link_file(link).await?;
+        Ok(LinkGuard { _flight: flight, _file: file })
+    }
+
+    /// The cross-process lock of `link` (none in memory), then a re-read of the store so the
+    /// caller sees what another process stored while it waited.
+    async fn lock_link_file(&self, link: &str) -> Result<Option<LockGuard>, ConnectionError> {
+        let Some(store) = &self.store else { return Ok(None) };
+        let (store, name) = (store.clone(), link.to_string());
+        let guard = tokio::task::spawn_blocking(move || store.lock_link(&name))
+            .await
+            .map_err(|e| ConnectionError::Http(format!("lock task failed: {e}")))??;
+        self.reload()?;
+        Ok(Some(guard))
+    }
+
     pub(crate) async fn fresh_secrets(
         &self,
         link: &str,
         service: &Service,
     ) -> Result<SecretRecord, ConnectionError> {
         let rec = self.secrets_of(link);
-        if service.auth != AuthKind::Oauth2 || is_fresh(&rec, service) {
+        if service.auth != AuthKind::Oauth2 || is_fresh(&rec, service, self.now()) {
             return Ok(rec);
         }
         let flight = self.flight(link);
         let _in_process = flight.lock().await;
         let rec = self.secrets_of(link);
-        if is_fresh(&rec, service) {
+        let now = self.now();
+        if is_fresh(&rec, service, now) {
             return Ok(rec);
         }
         let last_failure = lock(&self.failures).get(link).cloned();
         if let Some((at, message)) = last_failure {
-            if at.elapsed() < COOL_DOWN {
-                return usable_anyway(rec).ok_or_else(|| ConnectionError::Token {
+            let ago = now.saturating_sub(at);
+            // A clock that went backwards (ago < 0) ends the cool-down.
+            if (0..COOL_DOWN_SECS).contains(&ago) {
+                return usable_anyway(rec, now).ok_or_else(|| ConnectionError::Token {
                     link: link.into(),
                     message: format!(
-                        "{message} ({}s ago; the next attempt is allowed {}s after a failure)",
-                        at.elapsed().as_secs(),
-                        COOL_DOWN.as_secs()
+                        "{message} ({ago}s ago; the next attempt is allowed {COOL_DOWN_SECS}s after a failure)"
                     ),
                 });
             }
@@ -110,10 +140,10 @@ impl Registry {
                 Ok(rec)
             }
             Err(ConnectionError::Token { link, message }) => {
-                let now = std::time::Instant::now();
+                let now = self.now();
                 lock(&self.failures).insert(link.clone(), (now, message.clone()));
                 // A transient failure inside the margin: the current token still works.
-                usable_anyway(self.secrets_of(&link))
+                usable_anyway(self.secrets_of(&link), now)
                     .ok_or(ConnectionError::Token { link, message })
             }
             Err(e) => Err(e),
@@ -127,22 +157,12 @@ impl Registry {
         service: &Service,
         when: When<'_>,
     ) -> Result<SecretRecord, ConnectionError> {
-        let _cross_process = match &self.store {
-            Some(store) => {
-                let (store, name) = (store.clone(), link.to_string());
-                let guard = tokio::task::spawn_blocking(move || store.lock(&name))
-                    .await
-                    .map_err(|e| ConnectionError::Http(format!("lock task failed: {e}")))??;
-                self.reload()?;
-                Some(guard)
-            }
-            None => None,
-        };
+        let _cross_process = self.lock_link_file(link).await?;
         let (conn, _) = self.usable(link)?;
         let rec = self.secrets_of(link);
         let current = rec.access_token.as_ref().map(|t| t.expose_secret());
         let skip = match when {
-            When::Stale => is_fresh(&rec, service),
+            When::Stale => is_fresh(&rec, service, self.now()),
             When::Always => false,
             When::Rejected(used) => current.is_some_and(|c| !used.ends_with(c)),
         };
@@ -191,6 +211,8 @@ impl Registry {
 
     /// Records "needs re-authorization" and returns the matching error.
     fn mark_dead(&self, link: &str, reason: String) -> Result<ConnectionError, ConnectionError> {
+        // The reason is stored and shown: redact once more, whatever built it.
+        let reason = redact(&reason, &self.secrets_of(link).values());
         self.mutate(|st| {
             if let Some(c) = st.conns.get_mut(link) {
                 c.state = AuthState::NeedsReauthorization { reason: reason.clone() };
@@ -228,11 +250,11 @@ impl Registry {
                 conn.granted_scopes = split_scopes(scope);
             }
             conn.state = AuthState::Authorized;
+            let t = self.now();
             if authorized_now {
-                conn.authorized_at = Some(now());
+                conn.authorized_at = Some(t);
             }
             let rec = st.secrets.entry(link.into()).or_default();
-            let t = now();
             rec.access_token = Some(tr.access_token);
             if let Some(r) = tr.refresh_token {
                 rec.refresh_token = Some(r);
@@ -286,7 +308,7 @@ fn capture_ok(service: &Service, value: &str) -> bool {
 
 /// Fresh = has an access token that does not expire within the refresh margin (the margin
 /// is capped at half the token's lifetime so short-lived tokens are not refreshed each call).
-fn is_fresh(rec: &SecretRecord, service: &Service) -> bool {
+fn is_fresh(rec: &SecretRecord, service: &Service, now: i64) -> bool {
     if rec.access_token.is_none() {
         return false;
     }
@@ -298,5 +320,5 @@ fn is_fresh(rec: &SecretRecord, service: &Service) -> bool {
         .map_or(DEFAULT_MARGIN, |m| i64::try_from(m).unwrap_or(i64::MAX));
     let lifetime =
         rec.obtained_at.map_or(margin.saturating_mul(2), |o| expires_at.saturating_sub(o));
-    expires_at.saturating_sub(margin.min(lifetime / 2)) > now()
+    expires_at.saturating_sub(margin.min(lifetime / 2)) > now
 }

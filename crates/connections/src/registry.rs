@@ -8,7 +8,7 @@ use secrecy::SecretString;
 
 use crate::catalog::Catalog;
 use crate::error::ConnectionError;
-use crate::model::{Connection, DataCentre, Service};
+use crate::model::{Clock, Connection, DataCentre, Service, SystemClock};
 use crate::store::{DiskStore, SecretRecord};
 
 /// Everything needed to create a connection with [`Registry::add_connection`].
@@ -57,8 +57,11 @@ pub struct Registry {
     pub(crate) services: Vec<Service>,
     pub(crate) state: Mutex<State>,
     pub(crate) flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// Last failed refresh per link (for the cool-down), in this process.
-    pub(crate) failures: Mutex<HashMap<String, (std::time::Instant, String)>>,
+    /// Last failed refresh per link (for the cool-down), in this process: clock seconds and
+    /// the (redacted) message.
+    pub(crate) failures: Mutex<HashMap<String, (i64, String)>>,
+    /// Source of the current time for token expiry, cool-downs and timestamps.
+    pub(crate) clock: Arc<dyn Clock>,
     /// Runtime of the blocking API, created on first use.
     pub(crate) blocking_rt: std::sync::OnceLock<tokio::runtime::Runtime>,
     pub(crate) http: reqwest::Client,
@@ -128,6 +131,7 @@ impl Registry {
             state: Mutex::new(State::default()),
             flights: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            clock: Arc::new(SystemClock),
             blocking_rt: std::sync::OnceLock::new(),
             http: default_http(),
             overrides: Vec::new(),
@@ -139,6 +143,18 @@ impl Registry {
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
         self.http = client;
         self
+    }
+
+    /// Uses `clock` instead of the system clock for token expiry, the refresh cool-down and
+    /// timestamps (tests use a [`crate::FixedClock`]).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The current time of the registry's clock, Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     /// Rewrites OAuth endpoint URLs (authorization, token, refresh) starting with `from` to
@@ -218,7 +234,7 @@ impl Registry {
         f: impl FnOnce(&mut State) -> Result<T, ConnectionError>,
     ) -> Result<T, ConnectionError> {
         let Some(store) = &self.store else { return f(&mut lock(&self.state)) };
-        let _guard = store.lock("store")?;
+        let _guard = store.lock_store()?;
         let mut state = load_state(store)?;
         let out = f(&mut state)?;
         store.save_secrets(&state.secrets)?;

@@ -25,6 +25,14 @@ pub enum Body {
     Form(Vec<(String, String)>),
 }
 
+/// Caller headers dropped on a redirect to another origin.
+const CROSS_ORIGIN_HEADERS: [&str; 3] = ["authorization", "proxy-authorization", "cookie"];
+
+/// Scheme, host and port (explicit or the scheme's default) of a URL.
+fn origin(url: &Url) -> (&str, Option<&str>, Option<u16>) {
+    (url.scheme(), url.host_str(), url.port_or_known_default())
+}
+
 /// A credential value placed by the registry.
 #[derive(Debug, Clone)]
 pub(crate) struct Injected {
@@ -104,6 +112,52 @@ impl OutgoingRequest {
     /// Removes every injected credential (used when a redirect leaves the allowed hosts).
     pub fn strip_credentials(&mut self) {
         self.injected.clear();
+    }
+
+    /// Moves the request to `next`, the target of a redirect: drops every injected
+    /// credential and the caller's extra query parameters (`next` carries its own query).
+    /// When `next` has another origin (scheme, host or port) it also drops the caller's
+    /// `Authorization`, `Proxy-Authorization` and `Cookie` headers, user info in `next`, and
+    /// every header, query parameter of `next` or form field that has the name of an
+    /// injected credential or contains its value (a server may echo it in `Location`).
+    pub(crate) fn redirect_to(&mut self, next: Url) {
+        if origin(&next) != origin(&self.url) {
+            let names: Vec<String> = self.injected.iter().map(|i| i.name.clone()).collect();
+            let values: Vec<SecretString> = self.injected.iter().map(|i| i.value.clone()).collect();
+            let carries = |name: &str, value: &str| {
+                names.iter().any(|n| n.eq_ignore_ascii_case(name))
+                    || values
+                        .iter()
+                        .map(|v| v.expose_secret())
+                        .any(|v| v.len() >= 4 && value.contains(v))
+            };
+            self.headers.retain(|(k, v)| {
+                !CROSS_ORIGIN_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(k)) && !carries(k, v)
+            });
+            if let Body::Form(fields) = &mut self.body {
+                fields.retain(|(k, v)| !carries(k, v));
+            }
+            self.url = next;
+            let _ = self.url.set_username("");
+            let _ = self.url.set_password(None);
+            if self.url.query_pairs().any(|(k, v)| carries(&k, &v)) {
+                let kept: Vec<(String, String)> = self
+                    .url
+                    .query_pairs()
+                    .filter(|(k, v)| !carries(k, v))
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                if kept.is_empty() {
+                    self.url.set_query(None);
+                } else {
+                    self.url.query_pairs_mut().clear().extend_pairs(kept);
+                }
+            }
+        } else {
+            self.url = next;
+        }
+        self.injected.clear();
+        self.query.clear();
     }
 
     /// Names of the headers/parameters holding injected credentials, for log redaction.

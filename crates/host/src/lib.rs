@@ -73,7 +73,7 @@ impl DgHost {
     fn exchange(&mut self, req: HttpRequest) -> Result<HttpResponse, String> {
         let mut record = Exchange {
             method: req.method.clone(),
-            url: req.url.clone(),
+            url: redact_url_password(&req.url),
             headers: redact(&req.headers),
             body: body_text(&req.body),
             connection: req.connection.clone(),
@@ -131,6 +131,17 @@ fn open_registry(slot: &mut Option<Box<Registry>>) -> Result<&Registry, String> 
         *slot = Some(Box::new(Registry::open_default().map_err(|e| e.to_string())?));
     }
     slot.as_deref().ok_or_else(|| "the connection registry is not open".to_string())
+}
+
+/// The URL as recorded: a password in its user info (`user:password@host`) is replaced.
+fn redact_url_password(url: &str) -> String {
+    match dg_connections::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("redacted"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
 }
 
 fn body_text(body: &HttpBody) -> String {
@@ -279,5 +290,21 @@ impl Host for DgHost {
             }
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recorded_urls_hide_passwords() {
+        assert_eq!(
+            super::redact_url_password("https://me:S3CRET-pw@api.example.com/x?a=1"),
+            "https://me:redacted@api.example.com/x?a=1"
+        );
+        assert_eq!(
+            super::redact_url_password("https://api.example.com/x"),
+            "https://api.example.com/x"
+        );
+        assert_eq!(super::redact_url_password("not a url"), "not a url");
     }
 }

@@ -60,6 +60,17 @@ async fn code_flow(
     ctx: &mut CliContext<'_>,
 ) -> Result<(), ConnectionError> {
     let port = args.port.or_else(|| service.oauth2.as_ref().and_then(|o| o.redirect_port));
+    if !args.stdin && !ctx.interactive {
+        // Without a terminal nobody can paste the redirect, and waiting for a browser that
+        // was never opened by a person would only time out: fail now, as a usage error.
+        let link = &args.link;
+        return Err(ConnectionError::Invalid(format!(
+            "standard input is not a terminal, so `dg connections authorize {link}` cannot run the browser flow; authorize non-interactively with one of:\n  \
+             dg connections authorize {link} --stdin               (open the printed URL elsewhere, then pipe in the redirect URL or code)\n  \
+             dg connections authorize {link} --code-stdin          (a code generated in the provider's console, e.g. a Zoho Self Client)\n  \
+             dg connections authorize {link} --refresh-token-stdin (an existing refresh token)"
+        )));
+    }
     if args.stdin {
         let uri = format!("http://127.0.0.1:{}/callback", port.unwrap_or(8765));
         let pending = reg.start_authorization(&args.link, &uri)?;

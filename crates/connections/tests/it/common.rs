@@ -1,22 +1,46 @@
 //! A fake OAuth 2 authorization server and API on 127.0.0.1 (axum), shared by the tests.
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use base64::Engine as _;
 use sha2::Digest as _;
 
 pub const CLIENT_ID: &str = "client-123";
 pub const CLIENT_SECRET: &str = "client-secret-456";
+/// The time of every test's clock (2027-01-15T08:00:00Z).
+pub const NOW: i64 = 1_800_000_000;
+
+/// A clock standing at [`NOW`].
+pub fn clock() -> std::sync::Arc<dyn dg_connections::Clock> {
+    std::sync::Arc::new(dg_connections::FixedClock::new(NOW))
+}
+
+/// One request the fake API received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
 
 /// How the token endpoint answers refresh requests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +51,8 @@ pub enum RefreshMode {
     InvalidGrant,
     /// 200 carrying `{"error":"invalid_code"}` (Zoho style).
     ErrorIn200,
+    /// 500 `server_error` with [`FakeState::error_description`].
+    ServerError,
 }
 
 #[derive(Debug)]
@@ -50,6 +76,14 @@ pub struct FakeState {
     pub revoked: Mutex<Vec<String>>,
     /// The API answers 401 to an Authorization header containing this token.
     pub rejected_token: Mutex<Option<String>>,
+    /// Every API request in full.
+    pub requests: Mutex<Vec<Recorded>>,
+    /// Status of `/redirect` answers (302 unless set).
+    pub redirect_status: AtomicU16,
+    /// `/redirect` appends its own query string to the target.
+    pub redirect_echo_query: AtomicBool,
+    /// `error_description` of failed refreshes (InvalidGrant, ServerError) when set.
+    pub error_description: Mutex<Option<String>>,
     next: AtomicUsize,
 }
 
@@ -74,6 +108,10 @@ impl Fake {
             redirect_target: Mutex::new(String::new()),
             rejected_token: Mutex::new(None),
             revoked: Mutex::new(Vec::new()),
+            requests: Mutex::new(Vec::new()),
+            redirect_status: AtomicU16::new(302),
+            redirect_echo_query: AtomicBool::new(false),
+            error_description: Mutex::new(None),
             next: AtomicUsize::new(1),
         });
         let app = Router::new()
@@ -81,7 +119,7 @@ impl Fake {
             .route("/token", post(token))
             .route("/oauth/v2/auth", get(authorize))
             .route("/oauth/v2/token", post(token))
-            .route("/redirect", get(redirect))
+            .route("/redirect", any(redirect))
             .route("/revoke", post(revoke))
             .fallback(api)
             .with_state(state.clone());
@@ -105,6 +143,10 @@ impl Fake {
 
     pub fn hits(&self) -> Vec<(String, Option<String>, String)> {
         self.state.api_hits.lock().unwrap().clone()
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.requests.lock().unwrap().clone()
     }
 }
 
@@ -192,12 +234,23 @@ async fn token(
                         "access_token": format!("at-{n}-CANARYAT"), "expires_in": "3600", "token_type": "Bearer"
                     }),
                 ),
-                RefreshMode::InvalidGrant => json(
-                    StatusCode::BAD_REQUEST,
-                    serde_json::json!({
-                        "error": "invalid_grant", "error_description": format!("token {rt} is revoked")
-                    }),
-                ),
+                RefreshMode::InvalidGrant => {
+                    let desc = st.error_description.lock().unwrap().clone();
+                    json(
+                        StatusCode::BAD_REQUEST,
+                        serde_json::json!({
+                            "error": "invalid_grant",
+                            "error_description": desc.unwrap_or_else(|| format!("token {rt} is revoked"))
+                        }),
+                    )
+                }
+                RefreshMode::ServerError => {
+                    let desc = st.error_description.lock().unwrap().clone().unwrap_or_default();
+                    json(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        serde_json::json!({"error": "server_error", "error_description": desc}),
+                    )
+                }
                 RefreshMode::ErrorIn200 => {
                     json(StatusCode::OK, serde_json::json!({"error": "invalid_code"}))
                 }
@@ -228,18 +281,88 @@ async fn revoke(
     }
 }
 
-async fn redirect(State(st): State<Arc<FakeState>>) -> Response {
-    let target = st.redirect_target.lock().unwrap().clone();
-    (StatusCode::FOUND, [(header::LOCATION, target)]).into_response()
+async fn redirect(State(st): State<Arc<FakeState>>, uri: Uri) -> Response {
+    let mut target = st.redirect_target.lock().unwrap().clone();
+    if st.redirect_echo_query.load(Ordering::SeqCst) {
+        if let Some(q) = uri.query() {
+            target.push(if target.contains('?') { '&' } else { '?' });
+            target.push_str(q);
+        }
+    }
+    let status = StatusCode::from_u16(st.redirect_status.load(Ordering::SeqCst))
+        .unwrap_or(StatusCode::FOUND);
+    (status, [(header::LOCATION, target)]).into_response()
 }
 
-async fn api(State(st): State<Arc<FakeState>>, uri: Uri, headers: HeaderMap) -> Response {
+async fn api(
+    State(st): State<Arc<FakeState>>,
+    method: axum::http::Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let auth = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
     let query = uri.query().unwrap_or_default().to_string();
+    st.requests.lock().unwrap().push(Recorded {
+        method: method.to_string(),
+        path: uri.path().to_string(),
+        query: query.clone(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| {
+                (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())
+            })
+            .collect(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
     st.api_hits.lock().unwrap().push((uri.path().to_string(), auth.clone(), query));
     let rejected = st.rejected_token.lock().unwrap().clone();
     if rejected.is_some_and(|r| auth.is_some_and(|a| a.contains(&r))) {
         return (StatusCode::UNAUTHORIZED, "{\"code\":\"INVALID_TOKEN\"}").into_response();
     }
     (StatusCode::OK, "ok").into_response()
+}
+
+/// Runs the helper binary with `args` (under `umask 000` when asked, through `sh`), killing
+/// it after `timeout`: returns (exit code, stdout, stderr), or panics on a timeout, so a
+/// deadlock fails the test instead of hanging it.
+pub fn run_helper(
+    args: &[&str],
+    envs: &[(&str, &str)],
+    umask_000: bool,
+    timeout: Duration,
+) -> (Option<i32>, String, String) {
+    use std::io::Read as _;
+    let helper = env!("CARGO_BIN_EXE_dg_connections_helper");
+    let mut cmd = if umask_000 {
+        let mut c = std::process::Command::new("sh");
+        c.args(["-c", "umask 000 && exec \"$0\" \"$@\"", helper]);
+        c
+    } else {
+        std::process::Command::new(helper)
+    };
+    cmd.args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("helper starts");
+    let deadline = std::time::Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("helper {args:?} still running after {timeout:?} (deadlock?)");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let (mut out, mut err) = (String::new(), String::new());
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    (status.code(), out, err)
 }

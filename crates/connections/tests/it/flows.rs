@@ -1,12 +1,10 @@
 //! Authorization flows end to end against the loopback fake server.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use common::{Fake, CLIENT_ID, CLIENT_SECRET};
+use crate::common::{clock, Fake, CLIENT_ID, CLIENT_SECRET, NOW};
 use dg_connections::{
     AuthState, ConnectionError, LoopbackListener, NewConnection, OutgoingRequest, Registry,
     SecretString,
@@ -31,7 +29,7 @@ fn browse(url: dg_connections::Url) -> tokio::task::JoinHandle<u16> {
 #[tokio::test]
 async fn authorization_code_with_pkce_end_to_end() {
     let fake = Fake::start().await;
-    let mut reg = Registry::in_memory();
+    let mut reg = Registry::in_memory().with_clock(clock());
     reg.add_service_toml(
         &fake.oauth_service("fake", "authorization_code", "post"),
         Path::new("fake.toml"),
@@ -50,12 +48,7 @@ async fn authorization_code_with_pkce_end_to_end() {
     assert_eq!(conn.state, AuthState::Authorized);
     assert_eq!(conn.granted_scopes, ["read", "write"]);
     let expires = conn.token_expires_at.unwrap();
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
-        as i64;
-    assert!(
-        (now + 3500..=now + 3700).contains(&expires),
-        "absolute expiry from a string expires_in"
-    );
+    assert_eq!(expires, NOW + 3600, "absolute expiry from a string expires_in");
     assert_eq!(fake.state.code_exchanges.load(std::sync::atomic::Ordering::SeqCst), 1);
 
     // The stored token is used, and the same redirect cannot be replayed (code is single-use).
@@ -71,7 +64,7 @@ async fn authorization_code_with_pkce_end_to_end() {
 #[tokio::test]
 async fn state_mismatch_and_provider_error_are_refused() {
     let fake = Fake::start().await;
-    let mut reg = Registry::in_memory();
+    let mut reg = Registry::in_memory().with_clock(clock());
     reg.add_service_toml(
         &fake.oauth_service("fake", "authorization_code", "post"),
         Path::new("f.toml"),
@@ -95,7 +88,7 @@ async fn state_mismatch_and_provider_error_are_refused() {
 #[tokio::test]
 async fn pasted_code_is_accepted() {
     let fake = Fake::start().await;
-    let mut reg = Registry::in_memory();
+    let mut reg = Registry::in_memory().with_clock(clock());
     reg.add_service_toml(
         &fake.oauth_service("fake", "authorization_code", "basic"),
         Path::new("f.toml"),
@@ -122,7 +115,7 @@ async fn pasted_code_is_accepted() {
 #[tokio::test]
 async fn client_credentials_grant() {
     let fake = Fake::start().await;
-    let mut reg = Registry::in_memory();
+    let mut reg = Registry::in_memory().with_clock(clock());
     reg.add_service_toml(
         &fake.oauth_service("cc", "client_credentials", "basic"),
         Path::new("cc.toml"),
@@ -149,7 +142,7 @@ async fn client_credentials_grant() {
 #[tokio::test]
 async fn api_key_basic_and_bearer_services() {
     let fake = Fake::start().await;
-    let mut reg = Registry::in_memory();
+    let mut reg = Registry::in_memory().with_clock(clock());
     let b = &fake.base;
     let svc = format!(
         "name = \"keyed\"\nauth = \"api_key\"\nbase_url = \"{b}/api\"\n\
@@ -221,6 +214,7 @@ async fn zoho_data_centre_header_and_api_domain() {
         extra.insert("scope".into(), "ZohoBooks.fullaccess.all".into());
     }
     let reg = Registry::in_memory()
+        .with_clock(clock())
         .with_endpoint_override("https://accounts.zoho.com", &fake.base)
         .with_endpoint_override("https://accounts.zoho.eu", &fake.base);
     let mut new = oauth_conn("books", "zoho_books");
@@ -269,7 +263,7 @@ async fn zoho_data_centre_header_and_api_domain() {
 async fn self_client_code_exchange() {
     let fake = Fake::start().await;
     fake.state.codes.lock().unwrap().insert("console-code".into(), (String::new(), String::new()));
-    let mut reg = Registry::in_memory();
+    let mut reg = Registry::in_memory().with_clock(clock());
     reg.add_service_toml(
         &fake.oauth_service("fake", "authorization_code", "post"),
         Path::new("f.toml"),
@@ -292,7 +286,7 @@ async fn self_client_code_exchange() {
 fn blocking_api_for_synchronous_hosts() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let fake = rt.block_on(Fake::start());
-    let mut reg = Registry::in_memory();
+    let mut reg = Registry::in_memory().with_clock(clock());
     reg.add_service_toml(
         &format!("name = \"plain\"\nauth = \"basic\"\nbase_url = \"{}\"\n", fake.base),
         Path::new("p.toml"),

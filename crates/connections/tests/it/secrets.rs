@@ -1,14 +1,12 @@
 //! Canary secrets never show up in output, errors, Debug or panics; credentials never reach
 //! a host outside the service's allow-list, also across redirects.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
 
+use crate::common::{clock, Fake, RefreshMode, CLIENT_ID, CLIENT_SECRET};
 use clap::Parser;
-use common::{Fake, RefreshMode, CLIENT_ID, CLIENT_SECRET};
 use dg_connections::cli::{run_with, CliContext, ConnectionsCommand};
 use dg_connections::{ConnectionError, NewConnection, OutgoingRequest, Registry, SecretString};
 
@@ -43,6 +41,7 @@ fn cli(root: &Path, args: &[&str], stdin: &str) -> (i32, String, String) {
         stdout: &mut out,
         stderr: &mut err,
         interactive: false,
+        clock: Some(clock()),
     };
     let code = run_with(cmd, &mut ctx);
     (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
@@ -132,7 +131,7 @@ fn canaries_never_appear_in_cli_output() {
 #[tokio::test]
 async fn canaries_never_appear_in_debug_errors_or_panics() {
     let fake = Fake::start().await;
-    let mut reg = Registry::in_memory();
+    let mut reg = Registry::in_memory().with_clock(clock());
     reg.add_service_toml(
         &fake.oauth_service("fake", "authorization_code", "post"),
         Path::new("f.toml"),
@@ -175,7 +174,7 @@ async fn canaries_never_appear_in_debug_errors_or_panics() {
 #[tokio::test]
 async fn credentials_stay_on_allowed_hosts_even_across_redirects() {
     let (a, other) = (Fake::start().await, Fake::start().await);
-    let mut reg = Registry::in_memory();
+    let mut reg = Registry::in_memory().with_clock(clock());
     let allowed = format!("allowed_hosts = [\"127.0.0.1:{}\"]\n", a.addr.port());
     reg.add_service_toml(
         &format!("name = \"plain\"\nauth = \"basic\"\n{allowed}"),
@@ -261,4 +260,86 @@ async fn credentials_stay_on_allowed_hosts_even_across_redirects() {
         .await
         .unwrap_err();
     assert!(matches!(err, ConnectionError::InsecureUrl { .. }), "{err:?}");
+}
+
+/// Every 8-character window of `secret` found in `text`.
+fn fragments(text: &str, secret: &str) -> Vec<String> {
+    let chars: Vec<char> = secret.chars().collect();
+    chars.windows(8).map(|w| w.iter().collect::<String>()).filter(|w| text.contains(w)).collect()
+}
+
+/// A token endpoint echoing a secret anywhere in a long `error_description` (start, middle,
+/// end, straddling the 200-character cut): no 8-character piece of it reaches `refresh`'s
+/// stderr, `connections.toml`, `show`, `show --json` or `list --json`. (The description used
+/// to be cut before it was redacted, so the start of a secret near the cut survived.)
+#[test]
+fn secrets_echoed_in_long_token_errors_never_survive_anywhere() {
+    const AT: &str = "AT-long-access-token-0123456789abcdef";
+    const RT: &str = "RT-long-refresh-token-fedcba9876543210";
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let fake = rt.block_on(Fake::start());
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("home");
+    let mut reg = Registry::open(&root).unwrap().with_clock(clock());
+    reg.add_service_toml(
+        &fake.oauth_service("fake", "authorization_code", "post"),
+        Path::new("f.toml"),
+    )
+    .unwrap();
+    reg.add_connection(NewConnection {
+        link: "oa".into(),
+        service: "fake".into(),
+        client_id: Some(CLIENT_ID.into()),
+        client_secret: Some(SecretString::from(CLIENT_SECRET)),
+        ..Default::default()
+    })
+    .unwrap();
+    drop(reg);
+    let mut checked = 0;
+    for mode in [RefreshMode::InvalidGrant, RefreshMode::ServerError] {
+        *fake.state.refresh_mode.lock().unwrap() = mode;
+        for secret in [AT, RT, CLIENT_SECRET] {
+            let n = secret.len();
+            for pos in [0, 100, 201 - n, 200 - n / 2, 196, 199, 200, 250, 399 - n] {
+                Registry::open(&root)
+                    .unwrap()
+                    .with_clock(clock())
+                    .set_oauth_tokens(
+                        "oa",
+                        dg_connections::OAuthTokens {
+                            access_token: SecretString::from(AT),
+                            refresh_token: Some(SecretString::from(RT)),
+                            expires_at: Some(crate::common::NOW - 10),
+                        },
+                    )
+                    .unwrap();
+                let filler = "y".repeat(400 - n);
+                let desc = format!("{}{secret}{}", &filler[..pos], &filler[pos..]);
+                *fake.state.error_description.lock().unwrap() = Some(desc);
+                let (code, out, err) = cli(&root, &["refresh", "oa"], "");
+                assert_eq!(code, 1, "{out}{err}");
+                assert!(err.contains("yyyy"), "the description is shown, cut: {err}");
+                let mut seen = format!("{out}{err}");
+                for args in [&["show", "oa"][..], &["show", "oa", "--json"], &["list", "--json"]] {
+                    let (code, out, err) = cli(&root, args, "");
+                    assert_eq!(code, 0, "{args:?}: {err}");
+                    seen.push_str(&out);
+                    seen.push_str(&err);
+                }
+                seen.push_str(&std::fs::read_to_string(root.join("connections.toml")).unwrap());
+                for s in [AT, RT, CLIENT_SECRET] {
+                    let leaks = fragments(&seen, s);
+                    assert!(leaks.is_empty(), "{mode:?}, {secret} at {pos}: {leaks:?} in\n{seen}");
+                }
+                if mode == RefreshMode::InvalidGrant {
+                    assert!(
+                        seen.contains("needs_reauthorization"),
+                        "the reason was stored: {seen}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 54);
 }
