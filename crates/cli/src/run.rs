@@ -124,7 +124,7 @@ fn is_script_path(path: &str) -> bool {
 
 /// The project `file` belongs to (its `dg.toml` folder, or the file alone) and the file's
 /// index in it.
-fn load_project(file: &str) -> Result<(dg_project::Loaded, usize), String> {
+pub(crate) fn load_project(file: &str) -> Result<(dg_project::Loaded, usize), String> {
     let mut projects =
         dg_project::load_paths(&[std::path::PathBuf::from(file)]).map_err(|e| e.to_string())?;
     let loaded = projects.pop().ok_or_else(|| format!("{file}: nothing to run"))?;

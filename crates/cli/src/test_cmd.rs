@@ -4,7 +4,7 @@
 
 use clap::Args;
 use dg_runtime::value::from_json;
-use dg_runtime::{Entry, Interpreter, Script, Value};
+use dg_runtime::{Entry, Interpreter, Project, Value};
 use serde::Deserialize;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -61,21 +61,28 @@ pub fn test(args: TestArgs) -> u8 {
         eprintln!("error: no *.dgtest.toml files under {}", root.display());
         return 2;
     }
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut total = Counts::default();
     for file in &files {
         match run_file(file, args.update) {
-            Ok((p, f)) => {
-                passed += p;
-                failed += f;
+            Ok(c) => {
+                total.passed += c.passed;
+                total.failed += c.failed;
+                total.new += c.new;
             }
             Err(msg) => {
                 eprintln!("error: {}: {msg}", file.display());
-                failed += 1;
+                total.failed += 1;
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
-    u8::from(failed > 0)
+    if total.new > 0 {
+        println!(
+            "{} case(s) have no snapshot yet: review the output above and run `dg test --update` to record them",
+            total.new
+        );
+    }
+    println!("{} passed, {} failed", total.passed, total.failed);
+    u8::from(total.failed > 0 || total.new > 0)
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -100,14 +107,21 @@ fn slug(name: &str) -> String {
     s.split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_")
 }
 
-fn run_file(file: &Path, update: bool) -> Result<(usize, usize), String> {
+/// What one `.dgtest.toml` file's cases came to.
+#[derive(Default)]
+struct Counts {
+    passed: usize,
+    failed: usize,
+    /// Cases without a stored snapshot (not failures: nothing to compare with yet).
+    new: usize,
+}
+
+fn run_file(file: &Path, update: bool) -> Result<Counts, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
     let spec: TestFile = toml::from_str(&text).map_err(|e| e.to_string())?;
     let dir = file.parent().unwrap_or(Path::new("."));
     let script_path = dir.join(&spec.script);
-    let src = std::fs::read_to_string(&script_path)
-        .map_err(|e| format!("cannot read {}: {e}", script_path.display()))?;
-    let script = Script::new(src.as_str());
+    let (loaded, entry_file) = crate::run::load_project(&script_path.to_string_lossy())?;
     let now_text = spec.now.as_deref().unwrap_or("2024-01-15T10:30:00");
     let now = chrono::NaiveDateTime::parse_from_str(now_text, "%Y-%m-%dT%H:%M:%S")
         .map_err(|e| format!("now '{now_text}': {e}"))?;
@@ -116,32 +130,46 @@ fn run_file(file: &Path, update: bool) -> Result<(usize, usize), String> {
         .map(|n| n.to_string_lossy().replace(".dgtest.toml", ""))
         .unwrap_or_default();
     let snap_dir = dir.join("snapshots").join(&stem);
-    let (mut passed, mut failed) = (0, 0);
+    // Two names that map to one snapshot file would overwrite each other.
+    let mut slugs: Vec<(String, &str)> = Vec::new();
+    for case in &spec.cases {
+        let slug = slug(&case.name);
+        if let Some((_, other)) = slugs.iter().find(|(s, _)| *s == slug) {
+            return Err(format!(
+                "cases '{other}' and '{}' share the snapshot file {slug}.snap: rename one",
+                case.name
+            ));
+        }
+        slugs.push((slug, &case.name));
+    }
+    let mut counts = Counts::default();
     for case in &spec.cases {
         let rel =
             |p: &Option<String>| p.as_ref().map(|p| dir.join(p).to_string_lossy().into_owned());
         let sandbox = rel(&case.sandbox).unwrap_or_default();
         let mock = rel(&case.mock);
-        let snapshot = run_case(&script, &spec, case, &sandbox, mock.as_deref(), now)?;
+        let snapshot =
+            run_case(&loaded.project, entry_file, &spec, case, &sandbox, mock.as_deref(), now)?;
         let path = snap_dir.join(format!("{}.snap", slug(&case.name)));
         let stored = std::fs::read_to_string(&path).ok();
         let label = format!("{} › {}", file.display(), case.name);
         if stored.as_deref() == Some(snapshot.as_str()) {
             println!("ok    {label}");
-            passed += 1;
+            counts.passed += 1;
         } else if update {
             std::fs::create_dir_all(&snap_dir)
                 .map_err(|e| format!("cannot create {}: {e}", snap_dir.display()))?;
             crate::run::write_atomic(&path.to_string_lossy(), &snapshot)?;
             println!("saved {label} → {}", path.display());
-            passed += 1;
+            counts.passed += 1;
         } else {
-            failed += 1;
             match stored {
-                None => println!(
-                    "NEW   {label}: no snapshot yet (run with --update to accept)\n{snapshot}"
-                ),
+                None => {
+                    counts.new += 1;
+                    println!("NEW   {label}: no snapshot yet\n{snapshot}");
+                }
                 Some(old) => {
+                    counts.failed += 1;
                     println!("FAIL  {label}: differs from {}", path.display());
                     let diff = similar::TextDiff::from_lines(&old, &snapshot);
                     print!("{}", diff.unified_diff().context_radius(3).header("stored", "now"));
@@ -149,11 +177,38 @@ fn run_file(file: &Path, update: bool) -> Result<(usize, usize), String> {
             }
         }
     }
-    Ok((passed, failed))
+    // Snapshots of cases that no longer exist.
+    if let Ok(entries) = std::fs::read_dir(&snap_dir) {
+        let mut stale: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "snap"))
+            .filter(|p| {
+                let stem =
+                    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                !slugs.iter().any(|(s, _)| *s == stem)
+            })
+            .collect();
+        stale.sort();
+        for p in stale {
+            if update {
+                std::fs::remove_file(&p)
+                    .map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
+                println!("removed {} (its case no longer exists)", p.display());
+            } else {
+                println!(
+                    "STALE {}: no case has this name any more (--update removes it)",
+                    p.display()
+                );
+            }
+        }
+    }
+    Ok(counts)
 }
 
 fn run_case(
-    script: &Script,
+    project: &Project,
+    file: usize,
     spec: &TestFile,
     case: &Case,
     sandbox: &str,
@@ -172,7 +227,7 @@ fn run_case(
         Some(f) => Entry::Function(f),
         None => Entry::Auto,
     };
-    let outcome = Interpreter::new().run(script, entry, args, &mut host);
+    let outcome = Interpreter::new().run_project(project, file, entry, args, &mut host);
     let mut out = String::new();
     let _ = writeln!(out, "# case: {}\n# script: {}\n", case.name, spec.script);
     let _ = writeln!(out, "## transcript\n{}", host.transcript.render());
@@ -180,14 +235,14 @@ fn run_case(
         let _ = writeln!(out, "## result\n{}\n", outcome.result.to_display());
     }
     if let Some(f) = &outcome.error {
-        let _ = writeln!(
-            out,
-            "## error\n{} error at line {}, column {}: {}\n",
-            f.kind.as_str(),
-            f.line,
-            f.column,
-            f.message
-        );
+        let place = match (f.file, f.span) {
+            (Some(i), Some(_)) if i != file => {
+                format!(" in {}, line {}, column {}", project.files()[i].path(), f.line, f.column)
+            }
+            (_, Some(_)) => format!(" at line {}, column {}", f.line, f.column),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "## error\n{} error{place}: {}\n", f.kind.as_str(), f.message);
     }
     if let Some(s) = host.sandbox() {
         let _ = writeln!(out, "## sandbox state\n{}", s.to_json().trim_end());
