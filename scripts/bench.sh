@@ -3,11 +3,11 @@
 # Needs hyperfine (apt-get install hyperfine). Usage: scripts/bench.sh [workload...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -p dg_cli
+cargo build --profile bench-release -p dg_cli
 out=target/bench
 rm -rf "$out" && mkdir -p "$out"
 python3 scripts/gen_bench_fixtures.py "$out" >/dev/null
-dg="$PWD/target/release/dg"
+dg="$PWD/target/bench-release/dg"
 workloads=("${@:-arith strings maps lists json_rt sync startup}")
 for w in ${workloads[@]}; do
   a=$("$dg" run --no-limits "$out/programs/$w.dg")
