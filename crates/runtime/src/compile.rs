@@ -761,6 +761,43 @@ impl<'a> FnCompiler<'a> {
         }
     }
 
+    /// A task entry's value. Attachment specs (`file:doc`, `template:T:Form as PDF`) become
+    /// one-pair maps `{"file": doc}` the host interprets; a list of values may mix them.
+    fn task_value(&mut self, e: &ast::Expr) -> Expr {
+        match &e.kind {
+            A::Pair(tag, spec) => {
+                let key = match &tag.kind {
+                    A::Var(id) => Value::text(id.name.to_ascii_lowercase()),
+                    _ => Value::Null,
+                };
+                let key = Expr { kind: ExprKind::Const(key), span: self.global(tag.span) };
+                let spec = self.spec_part(spec);
+                Expr { kind: ExprKind::Map(vec![(key, spec)]), span: self.global(e.span) }
+            }
+            A::List(items) if items.iter().any(|i| matches!(i.kind, A::Pair(..))) => {
+                let items = items.iter().map(|i| self.task_value(i)).collect();
+                Expr { kind: ExprKind::List(items), span: self.global(e.span) }
+            }
+            _ => self.expr(e),
+        }
+    }
+
+    /// A part of an attachment spec: bare names that are not variables (`template:Invoice:Orders
+    /// as PDF`) are their own text.
+    fn spec_part(&mut self, e: &ast::Expr) -> Expr {
+        match &e.kind {
+            A::Var(id) if !self.slots.contains_key(&id.name) => Expr {
+                kind: ExprKind::Const(Value::text(id.name.as_str())),
+                span: self.global(e.span),
+            },
+            A::List(items) => {
+                let items = items.iter().map(|i| self.spec_part(i)).collect();
+                Expr { kind: ExprKind::List(items), span: self.global(e.span) }
+            }
+            _ => self.expr(e),
+        }
+    }
+
     fn task(&mut self, t: &ast::Task) -> ExprKind {
         let name = t.name.name.to_ascii_lowercase();
         let mut entries = Vec::with_capacity(t.entries.len());
@@ -772,7 +809,7 @@ impl<'a> FnCompiler<'a> {
                     kind: ExprKind::Const(Value::text(id.name.as_str())),
                     span: self.global(entry.value.span),
                 },
-                _ => self.expr(&entry.value),
+                _ => self.task_value(&entry.value),
             };
             entries.push((key, value));
         }

@@ -360,23 +360,33 @@ impl<'s> Parser<'s> {
     }
 
     /// Does a task key (`url:`, `reply to:`, `content-type:`, and `Field =` in `insert
-    /// into`) start `n` tokens ahead? Looks at most a few words ahead.
+    /// into`) start `n` tokens ahead? A key is one word (dashes allowed) or one of the
+    /// multi-word keys Zoho's tasks have, so `to: a, b reply to: c` reads `reply to` as the
+    /// key and `b` as a value. Looks at most a few words ahead.
     fn is_task_key(&mut self, n: usize, allow_eq: bool) -> bool {
-        if !matches!(self.peek_n(n), Some(Token::Ident(_))) {
-            return false;
-        }
-        let mut i = n + 1;
+        let mut words: Vec<String> = Vec::new();
+        let mut i = n;
+        let mut dashed = false;
         for _ in 0..MAX_KEY_WORDS {
             match self.peek_n(i) {
-                Some(Token::Colon) => return true,
-                Some(Token::Assign) => return allow_eq,
-                Some(Token::Minus) => {
-                    if !matches!(self.peek_n(i + 1), Some(Token::Ident(_))) {
-                        return false;
+                Some(Token::Ident(w)) => {
+                    if dashed {
+                        if let Some(last) = words.last_mut() {
+                            last.push('-');
+                            last.push_str(w);
+                        }
+                        dashed = false;
+                    } else {
+                        words.push(w.to_ascii_lowercase());
                     }
-                    i += 2;
+                    i += 1;
                 }
-                Some(Token::Ident(_)) => i += 1,
+                Some(Token::Minus) if !words.is_empty() && !dashed => {
+                    dashed = true;
+                    i += 1;
+                }
+                Some(Token::Colon) if !dashed => return is_key_phrase(&words),
+                Some(Token::Assign) if !dashed => return allow_eq && words.len() == 1,
                 _ => return false,
             }
         }
@@ -499,6 +509,20 @@ impl<'s> Parser<'s> {
         let span = tag.span.to(spec.span);
         let tag_span = tag.span;
         mk(ExprKind::Pair(Box::new(mk(ExprKind::Var(tag), tag_span)), Box::new(spec)), span)
+    }
+}
+
+/// Task keys of more than one word, as Zoho's tasks spell them.
+const MULTI_WORD_KEYS: &[&[&str]] =
+    &[&["reply", "to"], &["content", "type"], &["response", "format"], &["response", "decoding"]];
+
+fn is_key_phrase(words: &[String]) -> bool {
+    match words.len() {
+        0 => false,
+        1 => true,
+        _ => MULTI_WORD_KEYS
+            .iter()
+            .any(|k| k.len() == words.len() && k.iter().zip(words).all(|(a, b)| a == b)),
     }
 }
 

@@ -194,3 +194,16 @@ fn keywords_as_variable_names() {
     assert_eq!(p.stmts.len(), 3);
     ok("alert \"Saved\"; cancel submit; hide Field_A; reload;");
 }
+
+#[test]
+fn multi_word_task_keys_are_zohos() {
+    let p = ok("sendmail [ to: a, b reply to: c subject: \"s\" content type: \"html\" ]");
+    let StmtKind::Expr(e) = &p.stmts[0].kind else { panic!() };
+    let ExprKind::Task(t) = &e.kind else { panic!() };
+    let keys: Vec<_> = t.entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys, ["to", "reply to", "subject", "content type"]);
+    assert!(matches!(&t.entries[0].value.kind, ExprKind::List(l) if l.len() == 2));
+    // An unknown multi-word key is an error that recovers at the next key.
+    let d = errs("r = invokeurl [ my url: \"x\" type: GET ];");
+    assert_eq!(d.len(), 1, "{d:#?}");
+}
