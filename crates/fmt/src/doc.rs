@@ -261,12 +261,15 @@ impl Renderer<'_> {
         if s.is_empty() {
             return;
         }
-        if self.after_line_comment {
+        let s = if self.after_line_comment {
             // Safety net: code or a comment after a `//` comment would be swallowed by it.
             self.newline(indent);
-            if s == " " {
-                return;
-            }
+            s.trim_start_matches(' ')
+        } else {
+            s
+        };
+        if s.is_empty() {
+            return;
         }
         self.out.push_str(s);
         match s.rfind('\n') {
