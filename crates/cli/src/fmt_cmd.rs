@@ -49,7 +49,7 @@ pub fn fmt(args: FmtArgs) -> u8 {
     if run.failed {
         2
     } else {
-        u8::from(run.changed)
+        u8::from(run.check && run.changed)
     }
 }
 
@@ -57,7 +57,7 @@ pub fn fmt(args: FmtArgs) -> u8 {
 struct Run {
     check: bool,
     diff: bool,
-    /// Some file would change (or did, in check mode).
+    /// Some file changed (was written, or would be in check mode).
     changed: bool,
     /// Some file could not be read, parsed or written.
     failed: bool,
