@@ -193,7 +193,11 @@ fn parse_format_table(table: &toml::Table) -> Result<Options, String> {
                     toml::Value::Integer(n) if (20..=1000).contains(n) => {
                         usize::try_from(*n).unwrap_or(100)
                     }
-                    _ => return Err(format!("line_width must be a number from 20 to 1000, not {value}")),
+                    _ => {
+                        return Err(format!(
+                            "line_width must be a number from 20 to 1000, not {value}"
+                        ))
+                    }
                 }
             }
             other => return Err(format!("unknown key `{other}` (known: indent, line_width)")),

@@ -108,7 +108,10 @@ fn diff_shows_the_change_and_writes_nothing() {
 #[test]
 fn dg_toml_format_table_applies_below_it() {
     let dir = scratch("toml");
-    write(&dir.join("dg.toml"), "[project]\nname = \"x\"\n\n[format]\nindent = 2\nline_width = 40\n");
+    write(
+        &dir.join("dg.toml"),
+        "[project]\nname = \"x\"\n\n[format]\nindent = 2\nline_width = 40\n",
+    );
     write(&dir.join("src/a.dg"), "if (x) { r = zoho.crm.updateRecord(\"Deals\", id, m); }");
     let o = dg(&dir.join("src"), &["fmt", "a.dg"], None);
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));

@@ -147,13 +147,9 @@ impl Renderer<'_> {
                 }
                 Doc::Indent(d) => stack.push(Cmd { indent: indent + 1, mode, item: Item::Doc(d) }),
                 Doc::Group(d, forced) => {
-                    let mode = if mode == Mode::Flat && !forced {
-                        Mode::Flat
-                    } else if !forced && self.fits(&[(Mode::Flat, Item::Doc(d))], &stack) {
-                        Mode::Flat
-                    } else {
-                        Mode::Break
-                    };
+                    let flat = !forced
+                        && (mode == Mode::Flat || self.fits(&[(Mode::Flat, Item::Doc(d))], &stack));
+                    let mode = if flat { Mode::Flat } else { Mode::Break };
                     stack.push(Cmd { indent, mode, item: Item::Doc(d) });
                 }
                 Doc::Fill(parts) => stack.push(Cmd { indent, mode, item: Item::Fill(parts) }),
@@ -331,12 +327,8 @@ mod tests {
 
     #[test]
     fn line_comment_forces_break_and_ends_its_line() {
-        let d = group(concat(vec![
-            text("x"),
-            Doc::Line,
-            Doc::LineComment("// c".into()),
-            text("y"),
-        ]));
+        let d =
+            group(concat(vec![text("x"), Doc::Line, Doc::LineComment("// c".into()), text("y")]));
         assert_eq!(render(d, &layout(80)), "x\n// c\ny\n");
     }
 

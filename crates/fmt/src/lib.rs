@@ -100,9 +100,7 @@ pub fn tree_without_spans(program: &dg_syntax::ast::Program) -> String {
         let after = &rest[i + "span: ".len()..];
         let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
         let n1 = digits(after);
-        let is_span = n1 > 0
-            && after[n1..].starts_with("..")
-            && digits(&after[n1 + 2..]) > 0;
+        let is_span = n1 > 0 && after[n1..].starts_with("..") && digits(&after[n1 + 2..]) > 0;
         if is_span {
             let n2 = digits(&after[n1 + 2..]);
             out.push_str(&rest[..i]);

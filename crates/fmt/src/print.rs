@@ -566,10 +566,8 @@ impl<'s> Printer<'s> {
             ops.push(cur);
             cur = base;
         }
-        let needs = matches!(
-            cur.kind,
-            ExprKind::Binary(..) | ExprKind::Unary(..) | ExprKind::Range { .. }
-        );
+        let needs =
+            matches!(cur.kind, ExprKind::Binary(..) | ExprKind::Unary(..) | ExprKind::Range { .. });
         let mut parts = vec![self.operand(cur, needs)];
         for op in ops.into_iter().rev() {
             match &op.kind {
@@ -641,7 +639,13 @@ impl<'s> Printer<'s> {
 
     /// `open item, item close` on one line if it fits, else one item per line, indented.
     /// `close` is the position of the closing bracket (comments before it belong inside).
-    fn delimited(&mut self, open: &str, close_text: &str, items: &[ListItem<'_>], close: u32) -> Doc {
+    fn delimited(
+        &mut self,
+        open: &str,
+        close_text: &str,
+        items: &[ListItem<'_>],
+        close: u32,
+    ) -> Doc {
         let mut parts = vec![Doc::SoftLine];
         for (i, &item) in items.iter().enumerate() {
             let span = item.span();
@@ -681,7 +685,8 @@ impl<'s> Printer<'s> {
 
     /// `name` / `insert into Form`, then `[`, one `key: value` per line, `]`.
     fn task(&mut self, t: &Task, end: u32, insert: bool) -> Doc {
-        let head = if insert { format!("insert into {}", t.name.name) } else { t.name.name.clone() };
+        let head =
+            if insert { format!("insert into {}", t.name.name) } else { t.name.name.clone() };
         let mut inner = Vec::new();
         for (i, entry) in t.entries.iter().enumerate() {
             for c in self.take_before(entry.key_span.start) {
@@ -732,7 +737,9 @@ impl<'s> Printer<'s> {
     /// Does `e` stand for several comma- or colon-separated parts (no brackets in the source)?
     fn is_bare_list(e: &Expr) -> Option<&[Expr]> {
         match &e.kind {
-            ExprKind::List(items) if items.first().is_some_and(|f| f.span.start == e.span.start) => {
+            ExprKind::List(items)
+                if items.first().is_some_and(|f| f.span.start == e.span.start) =>
+            {
                 Some(items)
             }
             _ => None,

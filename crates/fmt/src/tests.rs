@@ -51,7 +51,8 @@ fn keywords_lower_case_names_as_written() {
 
 #[test]
 fn literals_are_printed_as_written() {
-    let src = "a = \"tab\\t \\\"q\\\" \\\\\";\nb = '01-Jan-2024';\nc = 'text';\nd = 1.50;\ne = 007;\n";
+    let src =
+        "a = \"tab\\t \\\"q\\\" \\\\\";\nb = '01-Jan-2024';\nc = 'text';\nd = 1.50;\ne = 007;\n";
     assert_eq!(fmt(src), src);
     assert_eq!(fmt("x = (\"in parens\");"), "x = \"in parens\";\n");
     assert_eq!(fmt("x = \"multi\nline\";"), "x = \"multi\nline\";\n");
@@ -135,7 +136,10 @@ fn creator_syntax() {
     );
     assert_eq!(fmt("r = F[x > 1] sort by N asc;"), "r = F[x > 1] sort by N asc;\n");
     assert_eq!(fmt("r = F[x > 1] range from 1 to 10;"), "r = F[x > 1] range from 1 to 10;\n");
-    assert_eq!(fmt("alert \"bad\";\ncancel submit;\nhide Field;"), "alert \"bad\";\ncancel submit;\nhide Field;\n");
+    assert_eq!(
+        fmt("alert \"bad\";\ncancel submit;\nhide Field;"),
+        "alert \"bad\";\ncancel submit;\nhide Field;\n"
+    );
 }
 
 #[test]
@@ -185,7 +189,8 @@ fn comments_around_else_and_catch() {
 
 #[test]
 fn comments_in_lists_force_one_item_per_line() {
-    let src = "m = {\"a\": 1, // first\n\"b\": 2\n// dangling\n};\nf(/* none */);\nf(a /* x */, b);";
+    let src =
+        "m = {\"a\": 1, // first\n\"b\": 2\n// dangling\n};\nf(/* none */);\nf(a /* x */, b);";
     assert_eq!(
         fmt(src),
         "m = {\n\t\"a\": 1, // first\n\t\"b\": 2\n\t// dangling\n};\nf(/* none */);\nf(a, /* x */ b);\n"
@@ -203,7 +208,8 @@ fn comments_in_operator_chains_and_odd_places() {
 
 #[test]
 fn comments_in_task_blocks() {
-    let src = "r = invokeurl\n[\n// which\nurl: \"u\" /* inline */\ntype: GET // verb\n/* end */\n];";
+    let src =
+        "r = invokeurl\n[\n// which\nurl: \"u\" /* inline */\ntype: GET // verb\n/* end */\n];";
     assert_eq!(
         fmt(src),
         "r = invokeurl\n[\n\t// which\n\turl :\"u\" /* inline */\n\ttype :GET // verb\n\t/* end */\n];\n"
