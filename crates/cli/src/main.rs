@@ -1,6 +1,7 @@
 //! `dg`: run and check Zoho Deluge scripts outside Zoho.
 
 mod check;
+mod fmt_cmd;
 mod run;
 mod test_cmd;
 
@@ -23,6 +24,8 @@ enum Command {
     Run(run::RunArgs),
     /// Parse and check scripts without running them.
     Check(check::CheckArgs),
+    /// Format scripts in the house style (in place; `--check` to only report).
+    Fmt(fmt_cmd::FmtArgs),
     /// Run the snapshot test cases of *.dgtest.toml files against the sandbox.
     Test(test_cmd::TestArgs),
     /// Make a folder a dg project: writes its dg.toml.
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
         move || match cli.command {
             Command::Run(args) => run::run(args),
             Command::Check(args) => check::check(args),
+            Command::Fmt(args) => fmt_cmd::fmt(args),
             Command::Test(args) => test_cmd::test(args),
             Command::Connections { .. } | Command::Init { .. } => 2,
         },
