@@ -172,7 +172,24 @@ fn call_checked(
     if n < b.min as usize || n > b.max as usize {
         return fail(format!("No. of arguments mismatches for the function {name}"));
     }
-    (b.f)(ctx, args)
+    let out = (b.f)(ctx, args)?;
+    // Budgets: a scan of a large receiver counts towards the next deadline check; a new
+    // text or collection may have taken the run past its memory budget.
+    match args.first() {
+        Some(Value::Text(s)) => ctx.scanned(s.len())?,
+        Some(Value::List(l)) => ctx.scanned(l.try_borrow().map_or(0, |l| l.len() * 16))?,
+        Some(Value::Map(m)) => ctx.scanned(m.try_borrow().map_or(0, |m| m.len() * 32))?,
+        _ => {}
+    }
+    match &out {
+        Value::Text(s) => {
+            ctx.check_text_len(s.len())?;
+            ctx.check_memory()?;
+        }
+        Value::List(_) | Value::Map(_) => ctx.check_memory()?,
+        _ => {}
+    }
+    Ok(out)
 }
 
 // ---- argument helpers shared by the tables ----

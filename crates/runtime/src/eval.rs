@@ -111,6 +111,9 @@ impl<'p, 'h> Machine<'p, 'h> {
                 .at(span));
             }
         }
+        if self.ctx.statements % crate::ctx::BUDGET_CHECK_EVERY == 0 {
+            self.ctx.check_budgets().map_err(|e| e.at(span))?;
+        }
         Ok(())
     }
 
@@ -235,17 +238,28 @@ impl<'p, 'h> Machine<'p, 'h> {
         ])
     }
 
+    /// `info v`: the printed line counts against the info limit (each line plus its newline);
+    /// a value too big for what is left fails before it is printed in full.
     fn info(&mut self, v: &Value) -> Result<()> {
-        let line = v.to_display();
-        self.ctx.info_bytes = self.ctx.info_bytes.saturating_add(line.len() + 1);
-        if self.ctx.info_bytes > self.ctx.limits.max_info_bytes {
-            return Err(RuntimeError::limit(format!(
-                "info output exceeds {} bytes (limit)",
-                self.ctx.limits.max_info_bytes
-            )));
-        }
+        let left = self.ctx.limits.max_info_bytes.saturating_sub(self.ctx.info_bytes);
+        let cap = self.ctx.print_cap();
+        let line = match v.display_within(cap.min(left)) {
+            Some(line) if line.len() < left => line,
+            Some(_) => return Err(self.info_error()),
+            None if left <= cap => return Err(self.info_error()),
+            None => return Err(self.ctx.cap_error(cap)),
+        };
+        self.ctx.info_bytes += line.len() + 1;
         self.ctx.host.info(&line);
         Ok(())
+    }
+
+    #[cold]
+    fn info_error(&self) -> RuntimeError {
+        RuntimeError::limit(format!(
+            "info output exceeds {} (info limit)",
+            crate::ctx::show_bytes(self.ctx.limits.max_info_bytes)
+        ))
     }
 
     fn condition(&mut self, e: &Expr, frame: &mut [Value]) -> Result<bool> {
@@ -307,12 +321,12 @@ impl<'p, 'h> Machine<'p, 'h> {
                     return Err(e);
                 }
             };
+            let cap = self.ctx.text_cap(acc.len());
             let s = std::rc::Rc::make_mut(&mut acc);
-            v.write_display(s);
-            if s.len() > self.ctx.limits.max_text_bytes {
+            if !v.write_display_within(s, cap) {
                 s.truncate(original);
                 frame[slot] = Value::Text(acc);
-                return self.ctx.check_text_len(usize::MAX);
+                return Err(self.ctx.cap_error(cap));
             }
         }
         frame[slot] = Value::Text(acc);

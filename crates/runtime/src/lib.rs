@@ -14,6 +14,7 @@
 //! assert_eq!(outcome.result.to_display(), "3");
 //! ```
 
+pub mod alloc;
 mod builtins;
 mod compile;
 mod ctx;
@@ -31,3 +32,8 @@ pub use host::{Host, HttpBody, HttpRequest, HttpResponse, MultipartPart, Recordi
 pub use interp::{Entry, Failure, FailureKind, Interpreter, Outcome, Script};
 pub use limits::Limits;
 pub use value::{Type, Value};
+
+// Unit tests measure memory like the `dg` command does.
+#[cfg(test)]
+#[global_allocator]
+static TEST_ALLOCATOR: alloc::Counting<std::alloc::System> = alloc::Counting(std::alloc::System);

@@ -1,9 +1,8 @@
 //! Printing scalars: decimals Java-style, dates in Zoho's default layout.
 
-use chrono::{NaiveDateTime, NaiveTime};
-use std::fmt::Write;
-
+use super::json::Sink;
 use super::Value;
+use chrono::{NaiveDateTime, NaiveTime};
 
 /// Java `Double.toString`-like: shortest text that reads back to the same value,
 /// always with a fractional part; plain notation between 1e-7 and 1e21.
@@ -42,19 +41,23 @@ pub fn format_time(t: &NaiveTime) -> String {
 }
 
 /// Writes a non-collection value as `info` shows it.
-pub(super) fn write_scalar(v: &Value, out: &mut String) {
+pub(super) fn write_scalar(v: &Value, out: &mut Sink) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(n) => {
-            let _ = write!(out, "{n}");
+            let mut buf = [0u8; 20];
+            let mut w = &mut buf[..];
+            let _ = std::io::Write::write_fmt(&mut w, format_args!("{n}"));
+            let used = 20 - w.len();
+            out.push_str(std::str::from_utf8(&buf[..used]).unwrap_or("0"));
         }
         Value::Dec(d) => out.push_str(&format_decimal(*d)),
         Value::Text(s) => out.push_str(s),
         Value::Date(d) => out.push_str(&format_date(d)),
         Value::DateTime(d) => out.push_str(&format_datetime(d)),
         Value::Time(t) => out.push_str(&format_time(t)),
-        Value::List(_) | Value::Map(_) => out.push_str(&v.to_display()),
+        Value::List(_) | Value::Map(_) => v.write_display_sink(out),
     }
 }
 

@@ -37,7 +37,7 @@ pub(super) fn get_as_string(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> 
     Ok(match get(ctx, args)? {
         Value::Null => Value::Null,
         t @ Value::Text(_) => t,
-        v => Value::text(v.to_display()),
+        v => Value::text(ctx.display(&v)?),
     })
 }
 
