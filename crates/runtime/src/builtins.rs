@@ -7,6 +7,8 @@ pub(crate) mod collection;
 pub(crate) mod convert;
 pub(crate) mod crypto;
 pub(crate) mod date;
+#[cfg(test)]
+mod extremes;
 pub(crate) mod number;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -187,6 +189,9 @@ fn call_checked(
             ctx.check_memory()?;
         }
         Value::List(_) | Value::Map(_) => ctx.check_memory()?,
+        // No builtin hands a script an infinite or NaN Decimal (`toDecimal("1e400")`, a sum
+        // past the double range): the same error as the operators give.
+        Value::Dec(d) if !d.is_finite() => return crate::eval::ops::decimal(*d),
         _ => {}
     }
     Ok(out)

@@ -32,6 +32,17 @@ pub(crate) const BUDGET_CHECK_EVERY: u64 = 256;
 /// Bytes a builtin may scan between two deadline checks.
 const SCAN_CHECK_BYTES: usize = 32 << 20;
 
+/// Most memory one compiled regular expression may take.
+pub(crate) const REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+/// A pattern for a message: at most 60 characters.
+fn shorten(p: &str) -> String {
+    match p.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &p[..i]),
+        None => p.to_string(),
+    }
+}
+
 /// `n` bytes for messages: whole MB when exact, else bytes.
 pub(crate) fn show_bytes(n: usize) -> String {
     if n >= 1 << 20 && n % (1 << 20) == 0 {
@@ -193,10 +204,16 @@ impl<'h> Ctx<'h> {
         if !self.regexes.contains_key(&key) {
             let re = regex::RegexBuilder::new(pattern)
                 .case_insensitive(ignore_case)
-                .size_limit(1 << 22)
+                .size_limit(REGEX_SIZE_LIMIT)
                 .build()
-                .map_err(|e| {
-                    RuntimeError::new(format!("invalid regular expression '{pattern}': {e}"))
+                .map_err(|e| match e {
+                    regex::Error::CompiledTooBig(_) => RuntimeError::limit(format!(
+                        "the regular expression '{}' is too big: it compiles past the regex \
+                         size limit of {} (repetition counts multiply its size)",
+                        shorten(pattern),
+                        show_bytes(REGEX_SIZE_LIMIT)
+                    )),
+                    e => RuntimeError::new(format!("invalid regular expression '{pattern}': {e}")),
                 })?;
             if self.regexes.len() > 256 {
                 self.regexes.clear();

@@ -1,6 +1,6 @@
 //! The tree-walking evaluator over the resolved IR.
 
-mod ops;
+pub(crate) mod ops;
 mod task;
 
 use dg_syntax::{LineIndex, Span};

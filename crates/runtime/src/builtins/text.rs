@@ -577,6 +577,7 @@ fn compile<'c>(
 ) -> Result<&'c regex::Regex> {
     match ctx.regex(pattern, ignore_case) {
         Ok(_) => {}
+        Err(e) if e.kind() == crate::ErrorKind::Limit => return Err(e),
         Err(e) => {
             let msg = e.message();
             let why = msg

@@ -70,7 +70,7 @@ impl Machine<'_, '_> {
                 Ok(Value::from(s))
             }
             (l, r) => match (l.as_f64(), r.as_f64()) {
-                (Some(a), Some(b)) => Ok(Value::Dec(a + b)),
+                (Some(a), Some(b)) => decimal(a + b),
                 _ => type_error(BinOp::Add, &l, &r),
             },
         }
@@ -111,13 +111,27 @@ pub(crate) fn int_op(op: BinOp, a: i64, b: i64) -> Result<Value> {
 }
 
 fn dec_op(op: BinOp, a: f64, b: f64) -> Result<Value> {
-    Ok(Value::Dec(match op {
+    decimal(match op {
         BinOp::Mul => a * b,
         BinOp::Div if b == 0.0 => return fail("Division by zero"),
         BinOp::Div => a / b,
         BinOp::Rem if b == 0.0 => return fail("Division by zero"),
         _ => a % b,
-    }))
+    })
+}
+
+/// A Decimal result: past the double range (or not a number) is a runtime error, as Number
+/// overflow is (chosen: Java would carry `Infinity` on).
+#[inline]
+pub(crate) fn decimal(d: f64) -> Result<Value> {
+    if d.is_finite() {
+        return Ok(Value::Dec(d));
+    }
+    Err(if d.is_nan() {
+        RuntimeError::new("Decimal result is not a number")
+    } else {
+        RuntimeError::new("Decimal overflow")
+    })
 }
 
 fn sub(l: Value, r: Value) -> Result<Value> {
@@ -126,7 +140,7 @@ fn sub(l: Value, r: Value) -> Result<Value> {
             Ok(Value::Int((*a - *b).num_milliseconds()))
         }
         _ => match (l.as_f64(), r.as_f64()) {
-            (Some(a), Some(b)) => Ok(Value::Dec(a - b)),
+            (Some(a), Some(b)) => decimal(a - b),
             _ => type_error(BinOp::Sub, &l, &r),
         },
     }
