@@ -4,8 +4,10 @@ use super::json::Sink;
 use super::Value;
 use chrono::{NaiveDateTime, NaiveTime};
 
-/// Java `Double.toString`-like: shortest text that reads back to the same value,
-/// always with a fractional part; plain notation between 1e-7 and 1e21.
+/// Shortest text that reads back to the same value, always with a fractional part (as Java's
+/// `Double.toString`), in plain notation from 1e-7 up to (not including) 1e21 and in Java's
+/// `1.0E21` exponent form outside (Decision 3, chosen: Java itself switches at 1e-3 and 1e7;
+/// no Zoho example shows an exponent, and plain text is what money amounts need).
 pub fn format_decimal(d: f64) -> String {
     if d.is_nan() {
         return "NaN".into();
@@ -66,13 +68,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decimals_print_like_java() {
+    fn decimals_print_shortest_with_a_fraction() {
         assert_eq!(format_decimal(1.0), "1.0");
         assert_eq!(format_decimal(2.5), "2.5");
         assert_eq!(format_decimal(0.4636476090008061), "0.4636476090008061");
         assert_eq!(format_decimal(-0.1), "-0.1");
-        assert_eq!(format_decimal(1e21), "1.0E21");
-        assert_eq!(format_decimal(1.5e-8), "1.5E-8");
+        assert_eq!(format_decimal(-0.0), "-0.0");
+    }
+
+    /// Both thresholds of Decision 3, each side of each: plain notation in [1e-7, 1e21),
+    /// Java's exponent form outside. (Java would print `1.23456789E8` and `1.0E-4`.)
+    #[test]
+    fn exponent_thresholds() {
+        // Upper threshold.
         assert_eq!(format_decimal(123456789.0), "123456789.0");
+        // The double just below 1e21.
+        let below = f64::from_bits(1e21f64.to_bits() - 1);
+        assert_eq!(below, 9.999999999999999e20);
+        assert_eq!(format_decimal(below), "999999999999999900000.0");
+        assert_eq!(format_decimal(-9.999999999999999e20), "-999999999999999900000.0");
+        assert_eq!(format_decimal(1e21), "1.0E21");
+        assert_eq!(format_decimal(-1e21), "-1.0E21");
+        assert_eq!(format_decimal(1.5e300), "1.5E300");
+        // Lower threshold.
+        assert_eq!(format_decimal(0.0001), "0.0001");
+        assert_eq!(format_decimal(1e-7), "0.0000001");
+        assert_eq!(format_decimal(-1e-7), "-0.0000001");
+        // The double just below 1e-7.
+        let below = f64::from_bits(1e-7f64.to_bits() - 1);
+        assert_eq!(format_decimal(below), "9.999999999999998E-8");
+        assert_eq!(format_decimal(1.5e-8), "1.5E-8");
+        // Shortest round-trip digits (Java prints `4.9E-324` here).
+        assert_eq!(format_decimal(5e-324), "5.0E-324");
     }
 }
