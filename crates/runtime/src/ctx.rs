@@ -105,6 +105,23 @@ impl<'h> Ctx<'h> {
         Ok(())
     }
 
+    /// Parses JSON text, stopping with the memory limit error when the values it builds take
+    /// the run past its budget.
+    pub(crate) fn parse_json(
+        &self,
+        text: &str,
+    ) -> Result<std::result::Result<crate::Value, String>> {
+        if self.memory_cap == usize::MAX {
+            return Ok(crate::value::parse_json(text));
+        }
+        let over = || (self.memory_probe)() > self.memory_cap;
+        match crate::value::parse_json_within(text, &over) {
+            Ok(v) => Ok(Ok(v)),
+            Err(crate::value::JsonError::Invalid(e)) => Ok(Err(e)),
+            Err(crate::value::JsonError::OutOfMemory) => Err(self.memory_error()),
+        }
+    }
+
     /// Fails unless `bytes` more fit in the memory budget (call before a large allocation).
     pub(crate) fn reserve(&self, bytes: usize) -> Result<()> {
         if self.memory_cap != usize::MAX

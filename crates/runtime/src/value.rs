@@ -12,7 +12,10 @@ use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 pub use format::{format_date, format_datetime, format_decimal, format_time};
-pub use json::{from_json, parse_json, to_json, to_json_string, to_json_string_within};
+pub use json::{
+    from_json, parse_json, parse_json_within, to_json, to_json_string, to_json_string_within,
+    JsonError,
+};
 
 pub type Text = Rc<String>;
 pub type ListRef = Rc<RefCell<Vec<Value>>>;

@@ -235,3 +235,23 @@ fn no_time_limit_when_lifted() {
     assert!(o.error.is_none(), "{:?}", o.error);
     assert_eq!(o.result.to_display(), "1000");
 }
+
+#[test]
+fn parsing_a_huge_json_text_stops_at_the_memory_budget() {
+    // 7 MB of `[]` elements: about 2.5 million empty lists, several hundred MB as values.
+    let src =
+        "t = \"[\" + \"[],\".repeat(2400000) + \"[]]\";\nl = t.toJSONList();\ninfo l.size();\n";
+    let limits = Limits { max_collection_len: usize::MAX, ..small_limits() };
+    let (o, peak) = run(limits, src);
+    let (msg, line) = limit_error(&o);
+    assert!(msg.contains("memory limit"), "{msg}");
+    assert_eq!(line, 2);
+    assert!(peak < 80 * MB, "peak {} MB", peak / MB);
+    // Within the budget it parses.
+    let (o, _) = run(
+        small_limits(),
+        "return (\"[\" + \"[1],\".repeat(1000) + \"[]]\").toJSONList().size();",
+    );
+    assert!(o.error.is_none(), "{:?}", o.error);
+    assert_eq!(o.result.to_display(), "1001");
+}

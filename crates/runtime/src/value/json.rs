@@ -274,12 +274,40 @@ pub fn from_json(j: &serde_json::Value) -> Value {
     }
 }
 
-/// Object keys seen during one parse: records of one API response repeat the
-/// same keys, so they share one text (as CPython's json module does).
-type KeyCache = RefCell<rustc_hash::FxHashMap<Box<str>, Text>>;
+/// State of one parse: object keys seen so far (records of one API response repeat the same
+/// keys, so they share one text, as CPython's json module does) and the memory check.
+#[derive(Default)]
+struct KeyCache<'c> {
+    keys: RefCell<rustc_hash::FxHashMap<Box<str>, Text>>,
+    /// Elements read since the last check.
+    elements: std::cell::Cell<u32>,
+    /// True when the run is out of memory: the parse stops (see [`parse_json_within`]).
+    over: Option<&'c dyn Fn() -> bool>,
+    stopped: std::cell::Cell<bool>,
+}
+
+/// Elements parsed between two memory checks.
+const CHECK_EVERY_ELEMENTS: u32 = 4096;
+
+impl KeyCache<'_> {
+    #[inline]
+    fn element<E: serde::de::Error>(&self) -> Result<(), E> {
+        let n = self.elements.get() + 1;
+        if n < CHECK_EVERY_ELEMENTS {
+            self.elements.set(n);
+            return Ok(());
+        }
+        self.elements.set(0);
+        if self.over.is_some_and(|over| over()) {
+            self.stopped.set(true);
+            return Err(E::custom("out of memory"));
+        }
+        Ok(())
+    }
+}
 
 #[derive(Clone, Copy)]
-struct JsonSeed<'c>(&'c KeyCache);
+struct JsonSeed<'c>(&'c KeyCache<'c>);
 
 impl<'de> DeserializeSeed<'de> for JsonSeed<'_> {
     type Value = Value;
@@ -289,7 +317,7 @@ impl<'de> DeserializeSeed<'de> for JsonSeed<'_> {
     }
 }
 
-struct KeySeed<'c>(&'c KeyCache);
+struct KeySeed<'c>(&'c KeyCache<'c>);
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Text;
@@ -307,7 +335,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E>(self, s: &str) -> Result<Text, E> {
-        let mut cache = self.0.borrow_mut();
+        let mut cache = self.0.keys.borrow_mut();
         if let Some(t) = cache.get(s) {
             return Ok(Rc::clone(t));
         }
@@ -349,6 +377,7 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(v) = seq.next_element_seed(self)? {
+            self.0.element()?;
             items.push(v);
         }
         Ok(Value::list(items))
@@ -358,6 +387,7 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
             MapData::with_capacity_and_hasher(access.size_hint().unwrap_or(0), Default::default());
         while let Some(k) = access.next_key_seed(KeySeed(self.0))? {
             let v = access.next_value_seed(self)?;
+            self.0.element()?;
             map.insert(Value::Text(k), v);
         }
         Ok(Value::map(map))
@@ -366,10 +396,36 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
 
 /// Parses JSON text into a value. The error names the line and column.
 pub fn parse_json(text: &str) -> Result<Value, String> {
+    parse_with(text, KeyCache::default()).map_err(|(e, _)| e)
+}
+
+/// Why [`parse_json_within`] failed.
+#[derive(Debug, PartialEq)]
+pub enum JsonError {
+    /// Not valid JSON: the message names the line and column.
+    Invalid(String),
+    /// `over` said the run is out of memory; parsing stopped there.
+    OutOfMemory,
+}
+
+/// [`parse_json`] that asks `over` every few thousand elements whether the run is out of
+/// memory, and stops if so: a huge JSON text cannot grow values past the budget.
+pub fn parse_json_within(text: &str, over: &dyn Fn() -> bool) -> Result<Value, JsonError> {
+    let state = KeyCache { over: Some(over), ..KeyCache::default() };
+    parse_with(text, state).map_err(|(e, stopped)| {
+        if stopped {
+            JsonError::OutOfMemory
+        } else {
+            JsonError::Invalid(e)
+        }
+    })
+}
+
+fn parse_with(text: &str, state: KeyCache<'_>) -> Result<Value, (String, bool)> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let cache = KeyCache::default();
-    let v = JsonSeed(&cache).deserialize(&mut de).map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())?;
+    let v =
+        JsonSeed(&state).deserialize(&mut de).map_err(|e| (e.to_string(), state.stopped.get()))?;
+    de.end().map_err(|e| (e.to_string(), false))?;
     Ok(v)
 }
 
