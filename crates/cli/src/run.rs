@@ -220,3 +220,26 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
     }
     Ok(code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_seconds, parse_size};
+    use std::time::Duration;
+
+    #[test]
+    fn sizes_and_seconds() {
+        assert_eq!(parse_size("512MB"), Ok(512 << 20));
+        assert_eq!(parse_size("2gb"), Ok(2 << 30));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size(" 3 MB "), Ok(3 << 20));
+        for bad in ["", "MB", "0", "1TB", "-5MB", "1.5GB", "99999999999999999999GB"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_seconds("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_seconds("120"), Ok(Duration::from_secs(120)));
+        for bad in ["", "0", "-1", "NaN", "inf", "1e300", "ten"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -164,6 +164,7 @@ pub(crate) fn call(
     fail(format!("function '{name}' is not applicable to a {} value", r.ty().name()))
 }
 
+#[inline]
 fn call_checked(
     ctx: &mut Ctx<'_>,
     name: &str,
@@ -175,26 +176,57 @@ fn call_checked(
         return fail(format!("No. of arguments mismatches for the function {name}"));
     }
     let out = (b.f)(ctx, args)?;
-    // Budgets: a scan of a large receiver counts towards the next deadline check; a new
-    // text or collection may have taken the run past its memory budget.
+    // A text limit set below LARGE_TEXT is still checked on every text result.
+    let large = LARGE_TEXT.min(ctx.limits.max_text_bytes.saturating_add(1));
+    if needs_budget_check(args, &out, large) {
+        budget_check(ctx, args, &out)?;
+    }
+    Ok(out)
+}
+
+/// Texts at least this long count as large for [`needs_budget_check`].
+const LARGE_TEXT: usize = 1 << 16;
+
+/// Whether a builtin call touched something large enough to look at the budgets: a large
+/// text in or out, any collection, or a non-finite Decimal. Small calls are bounded by the
+/// statement-count checks; this keeps the common path to a few compares.
+#[inline(always)]
+fn needs_budget_check(args: &[Value], out: &Value, large: usize) -> bool {
+    let large_in = match args.first() {
+        Some(Value::Text(s)) => s.len() >= large,
+        Some(Value::List(_) | Value::Map(_)) => true,
+        _ => false,
+    };
+    large_in
+        || match out {
+            Value::Text(s) => s.len() >= large,
+            Value::List(_) | Value::Map(_) => true,
+            Value::Dec(d) => !d.is_finite(),
+            _ => false,
+        }
+}
+
+/// The budgets after a builtin: a scan of a large receiver counts towards the next deadline
+/// check; a new large text or collection may have taken the run past its text limit or memory
+/// budget; no builtin hands a script an infinite or NaN Decimal (`toDecimal` of 400 digits, a
+/// sum past the double range): the same error as the operators give.
+#[inline(never)]
+fn budget_check(ctx: &mut Ctx<'_>, args: &[Value], out: &Value) -> Result<()> {
     match args.first() {
         Some(Value::Text(s)) => ctx.scanned(s.len())?,
         Some(Value::List(l)) => ctx.scanned(l.try_borrow().map_or(0, |l| l.len() * 16))?,
         Some(Value::Map(m)) => ctx.scanned(m.try_borrow().map_or(0, |m| m.len() * 32))?,
         _ => {}
     }
-    match &out {
+    match out {
         Value::Text(s) => {
             ctx.check_text_len(s.len())?;
-            ctx.check_memory()?;
+            ctx.check_memory()
         }
-        Value::List(_) | Value::Map(_) => ctx.check_memory()?,
-        // No builtin hands a script an infinite or NaN Decimal (`toDecimal("1e400")`, a sum
-        // past the double range): the same error as the operators give.
-        Value::Dec(d) if !d.is_finite() => return crate::eval::ops::decimal(*d),
-        _ => {}
+        Value::List(_) | Value::Map(_) => ctx.check_memory(),
+        Value::Dec(d) if !d.is_finite() => crate::eval::ops::decimal(*d).map(drop),
+        _ => Ok(()),
     }
-    Ok(out)
 }
 
 // ---- argument helpers shared by the tables ----

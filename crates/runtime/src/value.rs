@@ -206,6 +206,15 @@ impl Value {
             return true;
         }
         let original = out.len();
+        if !matches!(self, Value::List(_) | Value::Map(_)) {
+            // A scalar prints a few bytes: write it, then check.
+            format::write_scalar_string(self, out);
+            if out.len() > cap {
+                out.truncate(original);
+                return false;
+            }
+            return true;
+        }
         let mut sink = json::Sink::new(std::mem::take(out), cap);
         self.write_display_sink(&mut sink);
         *out = sink.buf;

@@ -42,6 +42,23 @@ pub fn format_time(t: &NaiveTime) -> String {
     t.format("%H:%M:%S").to_string()
 }
 
+/// Writes a non-collection value as `info` shows it, straight into a `String`.
+pub(super) fn write_scalar_string(v: &Value, out: &mut String) {
+    use std::fmt::Write;
+    match v {
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Text(s) => out.push_str(s),
+        Value::List(_) | Value::Map(_) => out.push_str(&v.to_display()),
+        other => {
+            let mut sink = Sink::new(std::mem::take(out), usize::MAX);
+            write_scalar(other, &mut sink);
+            *out = sink.buf;
+        }
+    }
+}
+
 /// Writes a non-collection value as `info` shows it.
 pub(super) fn write_scalar(v: &Value, out: &mut Sink) {
     match v {
