@@ -186,15 +186,18 @@ fn call_checked(
 
 /// Texts at least this long count as large for [`needs_budget_check`].
 const LARGE_TEXT: usize = 1 << 16;
+/// Lists and maps at least this long count as large receivers.
+const LARGE_COLLECTION: usize = 1 << 12;
 
 /// Whether a builtin call touched something large enough to look at the budgets: a large
-/// text in or out, any collection, or a non-finite Decimal. Small calls are bounded by the
+/// text or collection in, a large text or any collection out, or a non-finite Decimal. Small calls are bounded by the
 /// statement-count checks; this keeps the common path to a few compares.
 #[inline(always)]
 fn needs_budget_check(args: &[Value], out: &Value, large: usize) -> bool {
     let large_in = match args.first() {
         Some(Value::Text(s)) => s.len() >= large,
-        Some(Value::List(_) | Value::Map(_)) => true,
+        Some(Value::List(l)) => l.try_borrow().is_ok_and(|l| l.len() >= LARGE_COLLECTION),
+        Some(Value::Map(m)) => m.try_borrow().is_ok_and(|m| m.len() >= LARGE_COLLECTION),
         _ => false,
     };
     large_in

@@ -15,6 +15,8 @@ pub struct Ctx<'h> {
     regexes: FxHashMap<(String, bool), Regex>,
     rng: u64,
     pub(crate) statements: u64,
+    /// The statement count at which the evaluator next checks its limits and budgets.
+    pub(crate) next_check: u64,
     pub(crate) info_bytes: usize,
     /// Live heap bytes of this thread (see [`crate::alloc`]).
     memory_probe: fn() -> usize,
@@ -28,6 +30,16 @@ pub struct Ctx<'h> {
 
 /// How many statements run between two checks of the memory and time budgets.
 pub(crate) const BUDGET_CHECK_EVERY: u64 = 256;
+
+/// The statement count of the next check after `statements`: the next budget check, or the
+/// statement that passes the statement limit if that comes first.
+pub(crate) fn next_check(statements: u64, max_statements: Option<u64>) -> u64 {
+    let next = statements.saturating_add(BUDGET_CHECK_EVERY);
+    match max_statements {
+        Some(max) => next.min(max.saturating_add(1)),
+        None => next,
+    }
+}
 
 /// Bytes a builtin may scan between two deadline checks.
 const SCAN_CHECK_BYTES: usize = 32 << 20;
@@ -61,6 +73,7 @@ impl<'h> Ctx<'h> {
         time_zone: String,
         seed: u64,
     ) -> Ctx<'h> {
+        let first_check = next_check(0, limits.max_statements);
         Ctx {
             host,
             limits,
@@ -68,6 +81,7 @@ impl<'h> Ctx<'h> {
             regexes: FxHashMap::default(),
             rng: seed | 1,
             statements: 0,
+            next_check: first_check,
             info_bytes: 0,
             memory_probe: crate::alloc::live_bytes,
             memory_cap: usize::MAX,

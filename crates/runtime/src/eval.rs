@@ -100,10 +100,23 @@ impl<'p, 'h> Machine<'p, 'h> {
         Ok(Flow::Normal)
     }
 
+    /// Counts one statement. One compare on the hot path: the statement limit and the memory
+    /// and time budgets are looked at together every [`crate::ctx::BUDGET_CHECK_EVERY`]
+    /// statements (and exactly when the statement limit is passed).
     #[inline]
     fn tick(&mut self, span: Span) -> Result<()> {
         self.ctx.statements += 1;
-        if let Some(max) = self.ctx.limits.max_statements {
+        if self.ctx.statements >= self.ctx.next_check {
+            return self.checkpoint(span);
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn checkpoint(&mut self, span: Span) -> Result<()> {
+        let max = self.ctx.limits.max_statements;
+        if let Some(max) = max {
             if self.ctx.statements > max {
                 return Err(RuntimeError::limit(format!(
                     "more than {max} statements executed (limit)"
@@ -111,9 +124,8 @@ impl<'p, 'h> Machine<'p, 'h> {
                 .at(span));
             }
         }
-        if self.ctx.statements % crate::ctx::BUDGET_CHECK_EVERY == 0 {
-            self.ctx.check_budgets().map_err(|e| e.at(span))?;
-        }
+        self.ctx.check_budgets().map_err(|e| e.at(span))?;
+        self.ctx.next_check = crate::ctx::next_check(self.ctx.statements, max);
         Ok(())
     }
 
