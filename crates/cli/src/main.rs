@@ -7,8 +7,11 @@ mod test_cmd;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc, counted per thread so the interpreter can enforce its memory budget
+/// (`--max-memory`; see `dg_runtime::alloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: dg_runtime::alloc::Counting<mimalloc::MiMalloc> =
+    dg_runtime::alloc::Counting(mimalloc::MiMalloc);
 use std::process::ExitCode;
 
 #[derive(Parser)]

@@ -22,12 +22,19 @@ pub struct RunArgs {
     /// The function to run when the file defines several.
     #[arg(long, value_name = "NAME")]
     function: Option<String>,
-    /// Lift the statement limit and size limits (for benchmarks and batch jobs).
+    /// Lift the statement, memory and time limits and the size limits (for benchmarks and
+    /// batch jobs). See docs/limits.md.
     #[arg(long)]
     no_limits: bool,
     /// Most statements to execute (default 200000, Zoho's limit).
     #[arg(long, value_name = "N")]
     max_statements: Option<u64>,
+    /// Most memory the script's values may take, e.g. 512MB or 2GB (default 256MB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_memory: Option<usize>,
+    /// Most wall-clock seconds the run may take, e.g. 120 or 0.5 (default 60, Zoho CRM's limit).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    max_time: Option<std::time::Duration>,
     /// Fix the clock, e.g. 2024-01-31T10:00:00 (makes runs reproducible).
     #[arg(long, value_name = "DATETIME")]
     now: Option<String>,
@@ -81,6 +88,35 @@ pub fn write_atomic(path: &str, text: &str) -> Result<(), String> {
     let tmp = format!("{path}.tmp-{}", std::process::id());
     std::fs::write(&tmp, text).map_err(|e| format!("cannot write {tmp}: {e}"))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("cannot write {path}: {e}"))
+}
+
+/// A size: a number of bytes with an optional unit KB, MB or GB (powers of 1024; `K`, `M`,
+/// `G` and lower case work too).
+pub fn parse_size(raw: &str) -> Result<usize, String> {
+    let t = raw.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let n: usize = num.parse().map_err(|_| format!("'{raw}' is not a size (e.g. 512MB)"))?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" => 10,
+        "M" | "MB" => 20,
+        "G" | "GB" => 30,
+        _ => return Err(format!("'{raw}': unknown unit (use KB, MB or GB)")),
+    };
+    match n.checked_mul(1 << shift) {
+        Some(0) | None => Err(format!("'{raw}' is not a usable size")),
+        Some(bytes) => Ok(bytes),
+    }
+}
+
+/// A positive number of seconds (fractions allowed).
+pub fn parse_seconds(raw: &str) -> Result<std::time::Duration, String> {
+    match raw.trim().parse::<f64>() {
+        Ok(s) if s > 0.0 && s.is_finite() => std::time::Duration::try_from_secs_f64(s)
+            .map_err(|_| format!("'{raw}' is too many seconds")),
+        _ => Err(format!("'{raw}' is not a positive number of seconds")),
+    }
 }
 
 fn parse_arg(raw: &str) -> Result<(String, Value), String> {
@@ -172,6 +208,12 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
     if let Some(n) = a.max_statements {
         limits.max_statements = Some(n);
     }
+    if let Some(n) = a.max_memory {
+        limits.max_memory_bytes = Some(n);
+    }
+    if let Some(t) = a.max_time {
+        limits.max_time = Some(t);
+    }
     let interp = Interpreter {
         limits,
         time_zone: a.tz.clone(),
@@ -252,4 +294,27 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         },
     }
     Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_seconds, parse_size};
+    use std::time::Duration;
+
+    #[test]
+    fn sizes_and_seconds() {
+        assert_eq!(parse_size("512MB"), Ok(512 << 20));
+        assert_eq!(parse_size("2gb"), Ok(2 << 30));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size(" 3 MB "), Ok(3 << 20));
+        for bad in ["", "MB", "0", "1TB", "-5MB", "1.5GB", "99999999999999999999GB"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_seconds("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_seconds("120"), Ok(Duration::from_secs(120)));
+        for bad in ["", "0", "-1", "NaN", "inf", "1e300", "ten"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
 }

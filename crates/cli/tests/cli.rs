@@ -263,3 +263,52 @@ fn dg_test_shows_a_diff_and_fails_when_behaviour_changes() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// 100 distinct 60 MB texts (6 GB) against the default 256 MB budget: a limit error on the
+/// line that builds them, quickly, instead of the OS killing the process.
+#[test]
+fn default_memory_budget_stops_many_big_texts() {
+    let src = b"t = \"a\".repeat(60000000);\nl = List();\nfor each c in (\"x,\".repeat(99) + \"x\").toList(\",\")\n{\n\tl.add(t + c);\n}\ninfo l.size();\n";
+    let start = std::time::Instant::now();
+    let o = dg(&["run", "--json", "-"], Some(src));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["error"]["kind"], "limit");
+    assert_eq!(v["error"]["line"], 5);
+    let msg = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("more than 256 MB of memory (memory limit"), "{msg}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+}
+
+/// The audit's case: a list of 30 references to one 60 MB text printed with toString().
+#[test]
+fn to_string_of_a_huge_list_is_a_limit_error() {
+    let mut src = String::from("t = \"a\".repeat(60000000);\nl = List();\n");
+    src.push_str(&"l.add(t);\n".repeat(30));
+    src.push_str("s = l.toString();\n");
+    let o = dg(&["run", "-"], Some(src.as_bytes()));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("text size limit of 64 MB"), "{err}");
+}
+
+#[test]
+fn max_memory_and_max_time_flags() {
+    let src = b"t = \"a\".repeat(6000000);\nl = List();\nfor each c in (\"x,\".repeat(99) + \"x\").toList(\",\")\n{\n\tl.add(t + c);\n}\n";
+    let o = dg(&["run", "--max-memory", "32MB", "-"], Some(src));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("more than 32 MB of memory"), "{}", stderr(&o));
+    // --no-limits lifts the budget.
+    let o = dg(&["run", "--no-limits", "-"], Some(src));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let endless = b"n = 0;\nwhile (true)\n{\n\tn = n + 1;\n}\n";
+    let o = dg(&["run", "--no-limits", "--max-time", "0.2", "-"], Some(endless));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("ran longer than 0.2 s (time limit"), "{}", stderr(&o));
+
+    for bad in [["--max-memory", "lots"], ["--max-memory", "0"], ["--max-time", "-1"]] {
+        let o = dg(&["run", bad[0], bad[1], "-"], Some(b"info 1;"));
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+    }
+}

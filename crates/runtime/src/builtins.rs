@@ -7,6 +7,8 @@ pub(crate) mod collection;
 pub(crate) mod convert;
 pub(crate) mod crypto;
 pub(crate) mod date;
+#[cfg(test)]
+mod extremes;
 pub(crate) mod number;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -365,6 +367,7 @@ pub(crate) fn call(
     fail(format!("function '{name}' is not applicable to a {} value", r.ty().name()))
 }
 
+#[inline]
 fn call_checked(
     ctx: &mut Ctx<'_>,
     name: &str,
@@ -375,7 +378,61 @@ fn call_checked(
     if n < b.min as usize || n > b.max as usize {
         return fail(format!("No. of arguments mismatches for the function {name}"));
     }
-    (b.f)(ctx, args)
+    let out = (b.f)(ctx, args)?;
+    // A text limit set below LARGE_TEXT is still checked on every text result.
+    let large = LARGE_TEXT.min(ctx.limits.max_text_bytes.saturating_add(1));
+    if needs_budget_check(args, &out, large) {
+        budget_check(ctx, args, &out)?;
+    }
+    Ok(out)
+}
+
+/// Texts at least this long count as large for [`needs_budget_check`].
+const LARGE_TEXT: usize = 1 << 16;
+/// Lists and maps at least this long count as large receivers.
+const LARGE_COLLECTION: usize = 1 << 12;
+
+/// Whether a builtin call touched something large enough to look at the budgets: a large
+/// text or collection in, a large text or any collection out, or a non-finite Decimal. Small calls are bounded by the
+/// statement-count checks; this keeps the common path to a few compares.
+#[inline(always)]
+fn needs_budget_check(args: &[Value], out: &Value, large: usize) -> bool {
+    let large_in = match args.first() {
+        Some(Value::Text(s)) => s.len() >= large,
+        Some(Value::List(l)) => l.try_borrow().is_ok_and(|l| l.len() >= LARGE_COLLECTION),
+        Some(Value::Map(m)) => m.try_borrow().is_ok_and(|m| m.len() >= LARGE_COLLECTION),
+        _ => false,
+    };
+    large_in
+        || match out {
+            Value::Text(s) => s.len() >= large,
+            Value::List(_) | Value::Map(_) => true,
+            Value::Dec(d) => !d.is_finite(),
+            _ => false,
+        }
+}
+
+/// The budgets after a builtin: a scan of a large receiver counts towards the next deadline
+/// check; a new large text or collection may have taken the run past its text limit or memory
+/// budget; no builtin hands a script an infinite or NaN Decimal (`toDecimal` of 400 digits, a
+/// sum past the double range): the same error as the operators give.
+#[inline(never)]
+fn budget_check(ctx: &mut Ctx<'_>, args: &[Value], out: &Value) -> Result<()> {
+    match args.first() {
+        Some(Value::Text(s)) => ctx.scanned(s.len())?,
+        Some(Value::List(l)) => ctx.scanned(l.try_borrow().map_or(0, |l| l.len() * 16))?,
+        Some(Value::Map(m)) => ctx.scanned(m.try_borrow().map_or(0, |m| m.len() * 32))?,
+        _ => {}
+    }
+    match out {
+        Value::Text(s) => {
+            ctx.check_text_len(s.len())?;
+            ctx.check_memory()
+        }
+        Value::List(_) | Value::Map(_) => ctx.check_memory(),
+        Value::Dec(d) if !d.is_finite() => crate::eval::ops::decimal(*d).map(drop),
+        _ => Ok(()),
+    }
 }
 
 // ---- argument helpers shared by the tables ----

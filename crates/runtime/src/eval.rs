@@ -1,6 +1,6 @@
 //! The tree-walking evaluator over the resolved IR.
 
-mod ops;
+pub(crate) mod ops;
 mod task;
 
 use dg_syntax::Span;
@@ -98,10 +98,23 @@ impl<'p, 'h> Machine<'p, 'h> {
         Ok(Flow::Normal)
     }
 
+    /// Counts one statement. One compare on the hot path: the statement limit and the memory
+    /// and time budgets are looked at together every [`crate::ctx::BUDGET_CHECK_EVERY`]
+    /// statements (and exactly when the statement limit is passed).
     #[inline]
     fn tick(&mut self, span: Span) -> Result<()> {
         self.ctx.statements += 1;
-        if let Some(max) = self.ctx.limits.max_statements {
+        if self.ctx.statements >= self.ctx.next_check {
+            return self.checkpoint(span);
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn checkpoint(&mut self, span: Span) -> Result<()> {
+        let max = self.ctx.limits.max_statements;
+        if let Some(max) = max {
             if self.ctx.statements > max {
                 return Err(RuntimeError::limit(format!(
                     "more than {max} statements executed (limit)"
@@ -109,6 +122,8 @@ impl<'p, 'h> Machine<'p, 'h> {
                 .at(span));
             }
         }
+        self.ctx.check_budgets().map_err(|e| e.at(span))?;
+        self.ctx.next_check = crate::ctx::next_check(self.ctx.statements, max);
         Ok(())
     }
 
@@ -239,17 +254,28 @@ impl<'p, 'h> Machine<'p, 'h> {
         ])
     }
 
+    /// `info v`: the printed line counts against the info limit (each line plus its newline);
+    /// a value too big for what is left fails before it is printed in full.
     fn info(&mut self, v: &Value) -> Result<()> {
-        let line = v.to_display();
-        self.ctx.info_bytes = self.ctx.info_bytes.saturating_add(line.len() + 1);
-        if self.ctx.info_bytes > self.ctx.limits.max_info_bytes {
-            return Err(RuntimeError::limit(format!(
-                "info output exceeds {} bytes (limit)",
-                self.ctx.limits.max_info_bytes
-            )));
-        }
+        let left = self.ctx.limits.max_info_bytes.saturating_sub(self.ctx.info_bytes);
+        let cap = self.ctx.print_cap();
+        let line = match v.display_within(cap.min(left)) {
+            Some(line) if line.len() < left => line,
+            Some(_) => return Err(self.info_error()),
+            None if left <= cap => return Err(self.info_error()),
+            None => return Err(self.ctx.cap_error(cap)),
+        };
+        self.ctx.info_bytes += line.len() + 1;
         self.ctx.host.info(&line);
         Ok(())
+    }
+
+    #[cold]
+    fn info_error(&self) -> RuntimeError {
+        RuntimeError::limit(format!(
+            "info output exceeds {} (info limit)",
+            crate::ctx::show_bytes(self.ctx.limits.max_info_bytes)
+        ))
     }
 
     fn condition(&mut self, e: &Expr, frame: &mut [Value]) -> Result<bool> {
@@ -311,12 +337,12 @@ impl<'p, 'h> Machine<'p, 'h> {
                     return Err(e);
                 }
             };
+            let cap = self.ctx.text_cap(acc.len());
             let s = std::rc::Rc::make_mut(&mut acc);
-            v.write_display(s);
-            if s.len() > self.ctx.limits.max_text_bytes {
+            if !v.write_display_within(s, cap) {
                 s.truncate(original);
                 frame[slot] = Value::Text(acc);
-                return self.ctx.check_text_len(usize::MAX);
+                return Err(self.ctx.cap_error(cap));
             }
         }
         frame[slot] = Value::Text(acc);

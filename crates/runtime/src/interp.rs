@@ -375,6 +375,10 @@ pub struct Interpreter {
     /// `dg` command sets this to `false` and lets the OS reclaim them at exit, which is much
     /// faster for scripts that build large lists and maps. Embedders keep it `true`.
     pub reclaim_memory: bool,
+    /// Live heap bytes, read to enforce `Limits::max_memory_bytes`. The default reads the
+    /// counter of [`crate::alloc::Counting`], which the process must install as its global
+    /// allocator (the `dg` command does); without it the memory budget is not enforced.
+    pub memory_probe: fn() -> usize,
 }
 
 impl Default for Interpreter {
@@ -384,6 +388,7 @@ impl Default for Interpreter {
             time_zone: "UTC".into(),
             seed: 0x5eed,
             reclaim_memory: true,
+            memory_probe: crate::alloc::live_bytes,
         }
     }
 }
@@ -475,7 +480,8 @@ impl Interpreter {
                 }
             }
         };
-        let ctx = Ctx::new(host, self.limits.clone(), self.time_zone.clone(), self.seed);
+        let ctx = Ctx::new(host, self.limits.clone(), self.time_zone.clone(), self.seed)
+            .with_memory_probe(self.memory_probe);
         let mut machine = Machine::new(ctx, &project.compiled.functions, project);
         machine.reclaim_memory = self.reclaim_memory;
         let res = match function {

@@ -14,6 +14,7 @@
 //! assert_eq!(outcome.result.to_display(), "3");
 //! ```
 
+pub mod alloc;
 mod builtins;
 mod compile;
 mod ctx;
@@ -34,3 +35,8 @@ pub use interp::{
 };
 pub use limits::Limits;
 pub use value::{Type, Value};
+
+// Unit tests measure memory like the `dg` command does.
+#[cfg(test)]
+#[global_allocator]
+static TEST_ALLOCATOR: alloc::Counting<std::alloc::System> = alloc::Counting(std::alloc::System);

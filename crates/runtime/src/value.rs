@@ -12,7 +12,10 @@ use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 pub use format::{format_date, format_datetime, format_decimal, format_time};
-pub use json::{from_json, parse_json, to_json, to_json_string};
+pub use json::{
+    from_json, parse_json, parse_json_within, to_json, to_json_string, to_json_string_within,
+    JsonError,
+};
 
 pub type Text = Rc<String>;
 pub type ListRef = Rc<RefCell<Vec<Value>>>;
@@ -174,25 +177,68 @@ impl Value {
     }
 
     /// Text as `info` prints it: a top-level list joins its elements with `,`;
-    /// anything nested, and every map, is compact JSON.
+    /// anything nested, and every map, is compact JSON. Cut short past 64 MB (a shared
+    /// sub-collection can make a small value print exponentially large); scripts print
+    /// through [`Value::display_within`] with the run's limits instead.
     pub fn to_display(&self) -> String {
-        let mut out = String::new();
-        self.write_display(&mut out);
-        out
+        let mut out = json::Sink::new(String::new(), json::MAX_PRINT_BYTES);
+        self.write_display_sink(&mut out);
+        out.buf
     }
 
-    pub fn write_display(&self, out: &mut String) {
+    /// [`Value::to_display`], or `None` as soon as the text would exceed `cap` bytes: the text
+    /// is never built past the cap, whatever the value holds.
+    pub fn display_within(&self, cap: usize) -> Option<String> {
+        let mut out = json::Sink::new(String::new(), cap);
+        self.write_display_sink(&mut out);
+        (!out.over).then_some(out.buf)
+    }
+
+    /// Appends [`Value::to_display`] to `out` unless that would make `out` longer than `cap`
+    /// bytes; returns whether it did (`out` is unchanged when it did not).
+    pub fn write_display_within(&self, out: &mut String, cap: usize) -> bool {
+        if let Value::Text(s) = self {
+            // The common case (`text + text`): no copy of `out`.
+            if s.len() > cap.saturating_sub(out.len()) {
+                return false;
+            }
+            out.push_str(s);
+            return true;
+        }
+        let original = out.len();
+        if !matches!(self, Value::List(_) | Value::Map(_)) {
+            // A scalar prints a few bytes: write it, then check.
+            format::write_scalar_string(self, out);
+            if out.len() > cap {
+                out.truncate(original);
+                return false;
+            }
+            return true;
+        }
+        let mut sink = json::Sink::new(std::mem::take(out), cap);
+        self.write_display_sink(&mut sink);
+        *out = sink.buf;
+        if sink.over {
+            out.truncate(original);
+        }
+        !sink.over
+    }
+
+    pub(crate) fn write_display_sink(&self, out: &mut json::Sink) {
         match self {
             Value::Text(s) => out.push_str(s),
             Value::List(items) => {
                 let Ok(items) = items.try_borrow() else { return out.push_str("null") };
                 for (i, item) in items.iter().enumerate() {
+                    if out.over {
+                        return;
+                    }
                     if i > 0 {
-                        out.push(',');
+                        out.push(b',');
                     }
                     match item {
                         Value::List(_) | Value::Map(_) => json::write_json(item, out, 0),
-                        other => other.write_display(out),
+                        other => format::write_scalar(other, out),
                     }
                 }
             }

@@ -51,6 +51,15 @@ fn list_filters() {
     assert_eq!(ids(&mut f, "search_text=globex.TEST"), [json!("2")]);
     assert_eq!(ids(&mut f, "email=HI@globex.test"), [json!("2")]);
     assert_eq!(ids(&mut f, "contact_name_startswith=glo"), [json!("2")]);
+    // `field=value` is equality ignoring case (docs/sandbox.md), not a substring match: part
+    // of an address, a prefix or a longer text finds nothing.
+    assert_eq!(ids(&mut f, "email=globex.test"), Vec::<Value>::new());
+    assert_eq!(ids(&mut f, "email=hi@globex"), Vec::<Value>::new());
+    assert_eq!(ids(&mut f, "email=hi@globex.test.org"), Vec::<Value>::new());
+    assert_eq!(ids(&mut f, "contact_name=Acme"), Vec::<Value>::new());
+    assert_eq!(ids(&mut f, "contact_name=acme LTD"), [json!("1")]);
+    assert_eq!(ids(&mut f, "company_name_contains=CM"), [json!("1")]);
+    assert_eq!(ids(&mut f, "contact_name_startswith=ltd"), Vec::<Value>::new());
     assert_eq!(
         ids(&mut f, "filter_by=Status.Active"),
         [json!("1"), json!("3")],

@@ -815,7 +815,7 @@ fn to_time(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 fn finish_text(ctx: &Ctx<'_>, out: Option<String>) -> Result<Value> {
     match out {
         Some(s) => {
-            ctx.check_text_len(s.len())?;
+            ctx.reserve_text(s.len())?;
             Ok(Value::text(s))
         }
         None => Ok(Value::Null),

@@ -577,6 +577,7 @@ fn compile<'c>(
 ) -> Result<&'c regex::Regex> {
     match ctx.regex(pattern, ignore_case) {
         Ok(_) => {}
+        Err(e) if e.kind() == crate::ErrorKind::Limit => return Err(e),
         Err(e) => {
             let msg = e.message();
             let why = msg
@@ -707,7 +708,7 @@ fn check_replace_size(
     if bound(input.len() + 1) <= max {
         return Ok(());
     }
-    ctx.check_text_len(bound(count()))
+    ctx.reserve_text(bound(count()))
 }
 
 fn replace_impl(
@@ -852,27 +853,61 @@ fn remove_last_occurence(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 
 /// `toUpperCase()` / `upper()`.
 /// <https://zoho.com/deluge/help/functions/string/touppercase.html>
-fn to_upper_case(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+fn to_upper_case(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let s = recv(args, "toUpperCase")?;
     if s.is_ascii() {
         if !s.bytes().any(|c| c.is_ascii_lowercase()) {
             return Ok(args[0].clone());
         }
+        ctx.reserve_text(s.len())?;
         return Ok(Value::text(s.to_ascii_uppercase()));
     }
-    Ok(Value::text(s.to_uppercase()))
+    convert_case(ctx, s, |c, out| out.extend(c.to_uppercase()))
+}
+
+/// A case conversion of non-ASCII text, which can grow it (`ß` → `SS`, up to three times
+/// the bytes): built within the text limit and the memory budget.
+fn convert_case(ctx: &Ctx<'_>, s: &str, conv: impl Fn(char, &mut String)) -> Result<Value> {
+    let cap = ctx.print_cap();
+    if s.len().saturating_mul(3) <= cap {
+        let mut out = String::with_capacity(s.len());
+        s.chars().for_each(|c| conv(c, &mut out));
+        return Ok(Value::text(out));
+    }
+    if s.len() > cap {
+        return Err(ctx.cap_error(cap));
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        conv(c, &mut out);
+        if out.len() > cap {
+            return Err(ctx.cap_error(cap));
+        }
+    }
+    Ok(Value::text(out))
 }
 
 /// `toLowerCase()` / `lower()`.
-fn to_lower_case(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+fn to_lower_case(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let s = recv(args, "toLowerCase")?;
     if s.is_ascii() {
         if !s.bytes().any(|c| c.is_ascii_uppercase()) {
             return Ok(args[0].clone());
         }
+        ctx.reserve_text(s.len())?;
         return Ok(Value::text(s.to_ascii_lowercase()));
     }
-    Ok(Value::text(s.to_lowercase()))
+    // `str::to_lowercase` handles the final sigma; `İ` → `i̇` (1.5 times the bytes) is the
+    // only growth, so the transient text stays within 1.5 times the cap.
+    let cap = ctx.print_cap();
+    if s.len() > cap {
+        return Err(ctx.cap_error(cap));
+    }
+    let out = s.to_lowercase();
+    if out.len() > cap {
+        return Err(ctx.cap_error(cap));
+    }
+    Ok(Value::text(out))
 }
 
 /// Java `String.trim`: whitespace and control characters up to U+0020.
@@ -907,7 +942,7 @@ fn pad(ctx: &mut Ctx<'_>, args: &[Value], f: &str, left: bool) -> Result<Value> 
         return Ok(args[0].clone());
     }
     let spaces = (n as u64 - len) as usize;
-    ctx.check_text_len(s.len().saturating_add(spaces))?;
+    ctx.reserve_text(s.len().saturating_add(spaces))?;
     let mut out = String::with_capacity(s.len() + spaces);
     if left {
         out.extend(std::iter::repeat_n(' ', spaces));
@@ -941,7 +976,7 @@ fn repeat(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
         return fail(format!("repeat: the repeat count must not be negative, got {n}"));
     }
     let total = usize::try_from(n).ok().and_then(|n| s.len().checked_mul(n)).unwrap_or(usize::MAX);
-    ctx.check_text_len(total)?;
+    ctx.reserve_text(total)?;
     Ok(Value::text(s.repeat(n as usize)))
 }
 
@@ -1052,7 +1087,7 @@ fn proper(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 /// <https://zoho.com/creator/help/script/built-in-functions/built-in-function-url-encodeurl.html>
 fn encode_url(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let s = recv(args, "encodeUrl")?;
-    ctx.check_text_len(s.len().saturating_mul(3))?;
+    ctx.reserve_text(s.len().saturating_mul(3))?;
     let mut out = String::with_capacity(s.len());
     for &c in s.as_bytes() {
         match c {
@@ -1078,7 +1113,7 @@ fn concat(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     if t.is_empty() {
         return Ok(args[0].clone());
     }
-    ctx.check_text_len(s.len().saturating_add(t.len()))?;
+    ctx.reserve_text(s.len().saturating_add(t.len()))?;
     let mut out = String::with_capacity(s.len() + t.len());
     out.push_str(s);
     out.push_str(&t);
@@ -1368,15 +1403,18 @@ mod tests {
         assert_eq!(ok("leftpad", &[t("Left"), Value::Int(2)]), "Left");
         assert_eq!(ok("leftpad", &[t("Left"), Value::Int(-3)]), "Left");
         assert_eq!(ok("rightpad", &[t("é"), Value::Int(3)]), "é  ");
-        assert!(
-            err("leftpad", &[t("a"), Value::Int(1_000_000_000_000)]).contains("exceeds the limit")
-        );
-        assert!(err("rightpad", &[t("a"), Value::Int(i64::MAX)]).contains("exceeds the limit"));
+        assert!(err("leftpad", &[t("a"), Value::Int(1_000_000_000_000)])
+            .contains("exceeds the text size limit"));
+        assert!(err("rightpad", &[t("a"), Value::Int(i64::MAX)])
+            .contains("exceeds the text size limit"));
         assert_eq!(ok("repeat", &[t("Zoho"), Value::Int(3)]), "ZohoZohoZoho");
         assert_eq!(ok("repeat", &[t("Zoho"), Value::Int(0)]), "");
         assert!(err("repeat", &[t("Zoho"), Value::Int(-1)]).contains("negative"));
-        assert!(err("repeat", &[t("a"), Value::Int(10_000_000_000)]).contains("exceeds the limit"));
-        assert!(err("repeat", &[t("ab"), Value::Int(i64::MAX)]).contains("exceeds the limit"));
+        assert!(err("repeat", &[t("a"), Value::Int(10_000_000_000)])
+            .contains("exceeds the text size limit"));
+        assert!(
+            err("repeat", &[t("ab"), Value::Int(i64::MAX)]).contains("exceeds the text size limit")
+        );
     }
 
     #[test]

@@ -48,19 +48,29 @@ impl Machine<'_, '_> {
     fn add(&mut self, l: Value, r: Value) -> Result<Value> {
         match (l, r) {
             (Value::Text(a), r) => {
+                let cap = self.ctx.print_cap();
+                if a.len() > cap {
+                    return Err(self.ctx.cap_error(cap));
+                }
                 let mut s = Rc::try_unwrap(a).unwrap_or_else(|a| (*a).clone());
-                r.write_display(&mut s);
-                self.ctx.check_text_len(s.len())?;
+                if !r.write_display_within(&mut s, cap) {
+                    return Err(self.ctx.cap_error(cap));
+                }
                 Ok(Value::from(s))
             }
             (l, Value::Text(b)) => {
-                let mut s = l.to_display();
-                s.push_str(&b);
-                self.ctx.check_text_len(s.len())?;
+                let cap = self.ctx.print_cap();
+                let mut s = match l.display_within(cap) {
+                    Some(s) => s,
+                    None => return Err(self.ctx.cap_error(cap)),
+                };
+                if !Value::Text(b).write_display_within(&mut s, cap) {
+                    return Err(self.ctx.cap_error(cap));
+                }
                 Ok(Value::from(s))
             }
             (l, r) => match (l.as_f64(), r.as_f64()) {
-                (Some(a), Some(b)) => Ok(Value::Dec(a + b)),
+                (Some(a), Some(b)) => decimal(a + b),
                 _ => type_error(BinOp::Add, &l, &r),
             },
         }
@@ -77,10 +87,11 @@ pub(crate) fn int_op(op: BinOp, a: i64, b: i64) -> Result<Value> {
             if b == 0 {
                 return fail("Division by zero");
             }
-            if a % b == 0 {
-                Value::Int(a.checked_div(b).ok_or_else(overflow)?)
-            } else {
-                Value::Dec(a as f64 / b as f64)
+            // `i64::MIN / -1` (and its remainder) overflow: checked, never a panic.
+            match a.checked_rem(b) {
+                Some(0) => Value::Int(a.checked_div(b).ok_or_else(overflow)?),
+                Some(_) => Value::Dec(a as f64 / b as f64),
+                None => return Err(overflow()),
             }
         }
         BinOp::Rem => {
@@ -100,13 +111,27 @@ pub(crate) fn int_op(op: BinOp, a: i64, b: i64) -> Result<Value> {
 }
 
 fn dec_op(op: BinOp, a: f64, b: f64) -> Result<Value> {
-    Ok(Value::Dec(match op {
+    decimal(match op {
         BinOp::Mul => a * b,
         BinOp::Div if b == 0.0 => return fail("Division by zero"),
         BinOp::Div => a / b,
         BinOp::Rem if b == 0.0 => return fail("Division by zero"),
         _ => a % b,
-    }))
+    })
+}
+
+/// A Decimal result: past the double range (or not a number) is a runtime error, as Number
+/// overflow is (chosen: Java would carry `Infinity` on).
+#[inline]
+pub(crate) fn decimal(d: f64) -> Result<Value> {
+    if d.is_finite() {
+        return Ok(Value::Dec(d));
+    }
+    Err(if d.is_nan() {
+        RuntimeError::new("Decimal result is not a number")
+    } else {
+        RuntimeError::new("Decimal overflow")
+    })
 }
 
 fn sub(l: Value, r: Value) -> Result<Value> {
@@ -115,7 +140,7 @@ fn sub(l: Value, r: Value) -> Result<Value> {
             Ok(Value::Int((*a - *b).num_milliseconds()))
         }
         _ => match (l.as_f64(), r.as_f64()) {
-            (Some(a), Some(b)) => Ok(Value::Dec(a - b)),
+            (Some(a), Some(b)) => decimal(a - b),
             _ => type_error(BinOp::Sub, &l, &r),
         },
     }

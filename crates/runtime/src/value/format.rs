@@ -1,12 +1,13 @@
 //! Printing scalars: decimals Java-style, dates in Zoho's default layout.
 
-use chrono::{NaiveDateTime, NaiveTime};
-use std::fmt::Write;
-
+use super::json::Sink;
 use super::Value;
+use chrono::{NaiveDateTime, NaiveTime};
 
-/// Java `Double.toString`-like: shortest text that reads back to the same value,
-/// always with a fractional part; plain notation between 1e-7 and 1e21.
+/// Shortest text that reads back to the same value, always with a fractional part (as Java's
+/// `Double.toString`), in plain notation from 1e-7 up to (not including) 1e21 and in Java's
+/// `1.0E21` exponent form outside (Decision 3, chosen: Java itself switches at 1e-3 and 1e7;
+/// no Zoho example shows an exponent, and plain text is what money amounts need).
 pub fn format_decimal(d: f64) -> String {
     if d.is_nan() {
         return "NaN".into();
@@ -41,20 +42,41 @@ pub fn format_time(t: &NaiveTime) -> String {
     t.format("%H:%M:%S").to_string()
 }
 
+/// Writes a non-collection value as `info` shows it, straight into a `String`.
+pub(super) fn write_scalar_string(v: &Value, out: &mut String) {
+    use std::fmt::Write;
+    match v {
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Text(s) => out.push_str(s),
+        Value::List(_) | Value::Map(_) => out.push_str(&v.to_display()),
+        other => {
+            let mut sink = Sink::new(std::mem::take(out), usize::MAX);
+            write_scalar(other, &mut sink);
+            *out = sink.buf;
+        }
+    }
+}
+
 /// Writes a non-collection value as `info` shows it.
-pub(super) fn write_scalar(v: &Value, out: &mut String) {
+pub(super) fn write_scalar(v: &Value, out: &mut Sink) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(n) => {
-            let _ = write!(out, "{n}");
+            let mut buf = [0u8; 20];
+            let mut w = &mut buf[..];
+            let _ = std::io::Write::write_fmt(&mut w, format_args!("{n}"));
+            let used = 20 - w.len();
+            out.push_str(std::str::from_utf8(&buf[..used]).unwrap_or("0"));
         }
         Value::Dec(d) => out.push_str(&format_decimal(*d)),
         Value::Text(s) => out.push_str(s),
         Value::Date(d) => out.push_str(&format_date(d)),
         Value::DateTime(d) => out.push_str(&format_datetime(d)),
         Value::Time(t) => out.push_str(&format_time(t)),
-        Value::List(_) | Value::Map(_) => out.push_str(&v.to_display()),
+        Value::List(_) | Value::Map(_) => v.write_display_sink(out),
     }
 }
 
@@ -63,13 +85,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decimals_print_like_java() {
+    fn decimals_print_shortest_with_a_fraction() {
         assert_eq!(format_decimal(1.0), "1.0");
         assert_eq!(format_decimal(2.5), "2.5");
         assert_eq!(format_decimal(0.4636476090008061), "0.4636476090008061");
         assert_eq!(format_decimal(-0.1), "-0.1");
-        assert_eq!(format_decimal(1e21), "1.0E21");
-        assert_eq!(format_decimal(1.5e-8), "1.5E-8");
+        assert_eq!(format_decimal(-0.0), "-0.0");
+    }
+
+    /// Both thresholds of Decision 3, each side of each: plain notation in [1e-7, 1e21),
+    /// Java's exponent form outside. (Java would print `1.23456789E8` and `1.0E-4`.)
+    #[test]
+    fn exponent_thresholds() {
+        // Upper threshold.
         assert_eq!(format_decimal(123456789.0), "123456789.0");
+        // The double just below 1e21.
+        let below = f64::from_bits(1e21f64.to_bits() - 1);
+        assert_eq!(below, 9.999999999999999e20);
+        assert_eq!(format_decimal(below), "999999999999999900000.0");
+        assert_eq!(format_decimal(-9.999999999999999e20), "-999999999999999900000.0");
+        assert_eq!(format_decimal(1e21), "1.0E21");
+        assert_eq!(format_decimal(-1e21), "-1.0E21");
+        assert_eq!(format_decimal(1.5e300), "1.5E300");
+        // Lower threshold.
+        assert_eq!(format_decimal(0.0001), "0.0001");
+        assert_eq!(format_decimal(1e-7), "0.0000001");
+        assert_eq!(format_decimal(-1e-7), "-0.0000001");
+        // The double just below 1e-7.
+        let below = f64::from_bits(1e-7f64.to_bits() - 1);
+        assert_eq!(format_decimal(below), "9.999999999999998E-8");
+        assert_eq!(format_decimal(1.5e-8), "1.5E-8");
+        // Shortest round-trip digits (Java prints `4.9E-324` here).
+        assert_eq!(format_decimal(5e-324), "5.0E-324");
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::cell::RefCell;
-use std::fmt::{self, Write};
+use std::fmt;
 use std::rc::Rc;
 
 use super::{format, MapData, Text, Value};
@@ -10,39 +10,96 @@ use super::{format, MapData, Text, Value};
 /// Deepest nesting printed; deeper (or cyclic) structures print `null` there.
 const MAX_PRINT_DEPTH: usize = 128;
 
-/// Compact JSON text of a value (what `toString()` of a map gives).
+/// Compact JSON text of a value (what `toString()` of a map gives), cut short (see
+/// [`MAX_PRINT_BYTES`]) when it would be larger.
 pub fn to_json_string(v: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Sink::new(String::new(), MAX_PRINT_BYTES);
     write_json(v, &mut out, 0);
-    out
+    out.buf
 }
 
-fn write_str(s: &str, out: &mut String) {
-    out.reserve(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+/// Compact JSON text of a value, or `None` as soon as it would exceed `cap` bytes (the text is
+/// never built past the cap).
+pub fn to_json_string_within(v: &Value, cap: usize) -> Option<String> {
+    let mut out = Sink::new(String::new(), cap);
+    write_json(v, &mut out, 0);
+    (!out.over).then_some(out.buf)
+}
+
+/// A text being printed that refuses to grow past `cap` bytes: once a piece does not fit,
+/// `over` is set and everything after it is dropped.
+pub(crate) struct Sink {
+    pub(crate) buf: String,
+    cap: usize,
+    pub(crate) over: bool,
+}
+
+impl Sink {
+    pub(crate) fn new(buf: String, cap: usize) -> Sink {
+        Sink { buf, cap, over: false }
+    }
+
+    #[inline]
+    pub(crate) fn push_str(&mut self, s: &str) {
+        if self.over || s.len() > self.cap.saturating_sub(self.buf.len()) {
+            self.over = true;
+            return;
+        }
+        self.buf.push_str(s);
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, c: u8) {
+        debug_assert!(c.is_ascii());
+        if self.over || self.buf.len() >= self.cap {
+            self.over = true;
+            return;
+        }
+        self.buf.push(c as char);
+    }
+}
+
+fn write_str(s: &str, out: &mut Sink) {
+    out.push(b'"');
+    // Runs of characters that need no escaping are copied whole.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            let mut buf = [0u8; 6];
+            let _ = std::io::Write::write_fmt(&mut &mut buf[..], format_args!("\\u{b:04x}"));
+            out.push_str(std::str::from_utf8(&buf).unwrap_or("\\u0000"));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+        if out.over {
+            return;
         }
     }
-    out.push('"');
+    out.push_str(&s[start..]);
+    out.push(b'"');
 }
 
-/// Most bytes one printed value may take: shared sub-collections can make a small value print
-/// exponentially large; past this the rest is left out.
-const MAX_PRINT_BYTES: usize = 64 * 1024 * 1024;
+/// Most bytes one printed value may take when no limit is given (printing for messages,
+/// headers, debugging): shared sub-collections can make a small value print exponentially
+/// large; past this the rest is left out. Script-visible printing (`info`, `toString`, `+`)
+/// uses the run's limits instead and fails with a limit error.
+pub(crate) const MAX_PRINT_BYTES: usize = 64 * 1024 * 1024;
 
-pub(crate) fn write_json(v: &Value, out: &mut String, depth: usize) {
+pub(crate) fn write_json(v: &Value, out: &mut Sink, depth: usize) {
     write_json_in(v, out, depth, &mut Vec::new());
 }
 
@@ -56,8 +113,11 @@ fn addr(v: &Value) -> Option<usize> {
 }
 
 /// Writes `v`; a collection that contains itself prints `null` where it recurs.
-fn write_json_in(v: &Value, out: &mut String, depth: usize, ancestors: &mut Vec<usize>) {
-    if depth > MAX_PRINT_DEPTH || out.len() > MAX_PRINT_BYTES {
+fn write_json_in(v: &Value, out: &mut Sink, depth: usize, ancestors: &mut Vec<usize>) {
+    if out.over {
+        return;
+    }
+    if depth > MAX_PRINT_DEPTH {
         out.push_str("null");
         return;
     }
@@ -74,43 +134,55 @@ fn write_json_in(v: &Value, out: &mut String, depth: usize, ancestors: &mut Vec<
         Value::Bool(_) | Value::Int(_) | Value::Dec(_) => format::write_scalar(v, out),
         Value::Text(s) => write_str(s, out),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
-            let mut s = String::new();
+            let mut s = Sink::new(String::new(), usize::MAX);
             format::write_scalar(v, &mut s);
-            write_str(&s, out);
+            write_str(&s.buf, out);
         }
         Value::List(items) => {
-            out.push('[');
+            out.push(b'[');
             if let Ok(items) = items.try_borrow() {
                 for (i, item) in items.iter().enumerate() {
+                    if out.over {
+                        break;
+                    }
                     if i > 0 {
-                        out.push(',');
+                        out.push(b',');
                     }
                     write_json_in(item, out, depth + 1, ancestors);
                 }
             }
-            out.push(']');
+            out.push(b']');
         }
         Value::Map(map) => {
-            out.push('{');
+            out.push(b'{');
             if let Ok(map) = map.try_borrow() {
                 for (i, (k, val)) in map.iter().enumerate() {
+                    if out.over {
+                        break;
+                    }
                     if i > 0 {
-                        out.push(',');
+                        out.push(b',');
                     }
                     match k {
                         Value::Text(s) => write_str(s, out),
                         Value::List(_) | Value::Map(_) => {
-                            let mut key = String::new();
+                            let room = out.cap.saturating_sub(out.buf.len());
+                            let mut key = Sink::new(String::new(), room);
                             write_json_in(k, &mut key, depth + 1, ancestors);
-                            write_str(&key, out);
+                            out.over |= key.over;
+                            write_str(&key.buf, out);
                         }
-                        other => write_str(&other.to_display(), out),
+                        other => {
+                            let mut key = Sink::new(String::new(), usize::MAX);
+                            format::write_scalar(other, &mut key);
+                            write_str(&key.buf, out);
+                        }
                     }
-                    out.push(':');
+                    out.push(b':');
                     write_json_in(val, out, depth + 1, ancestors);
                 }
             }
-            out.push('}');
+            out.push(b'}');
         }
     }
     if addr(v).is_some() {
@@ -202,12 +274,40 @@ pub fn from_json(j: &serde_json::Value) -> Value {
     }
 }
 
-/// Object keys seen during one parse: records of one API response repeat the
-/// same keys, so they share one text (as CPython's json module does).
-type KeyCache = RefCell<rustc_hash::FxHashMap<Box<str>, Text>>;
+/// State of one parse: object keys seen so far (records of one API response repeat the same
+/// keys, so they share one text, as CPython's json module does) and the memory check.
+#[derive(Default)]
+struct KeyCache<'c> {
+    keys: RefCell<rustc_hash::FxHashMap<Box<str>, Text>>,
+    /// Elements read since the last check.
+    elements: std::cell::Cell<u32>,
+    /// True when the run is out of memory: the parse stops (see [`parse_json_within`]).
+    over: Option<&'c dyn Fn() -> bool>,
+    stopped: std::cell::Cell<bool>,
+}
+
+/// Elements parsed between two memory checks.
+const CHECK_EVERY_ELEMENTS: u32 = 4096;
+
+impl KeyCache<'_> {
+    #[inline]
+    fn element<E: serde::de::Error>(&self) -> Result<(), E> {
+        let n = self.elements.get() + 1;
+        if n < CHECK_EVERY_ELEMENTS {
+            self.elements.set(n);
+            return Ok(());
+        }
+        self.elements.set(0);
+        if self.over.is_some_and(|over| over()) {
+            self.stopped.set(true);
+            return Err(E::custom("out of memory"));
+        }
+        Ok(())
+    }
+}
 
 #[derive(Clone, Copy)]
-struct JsonSeed<'c>(&'c KeyCache);
+struct JsonSeed<'c>(&'c KeyCache<'c>);
 
 impl<'de> DeserializeSeed<'de> for JsonSeed<'_> {
     type Value = Value;
@@ -217,7 +317,7 @@ impl<'de> DeserializeSeed<'de> for JsonSeed<'_> {
     }
 }
 
-struct KeySeed<'c>(&'c KeyCache);
+struct KeySeed<'c>(&'c KeyCache<'c>);
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Text;
@@ -235,7 +335,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E>(self, s: &str) -> Result<Text, E> {
-        let mut cache = self.0.borrow_mut();
+        let mut cache = self.0.keys.borrow_mut();
         if let Some(t) = cache.get(s) {
             return Ok(Rc::clone(t));
         }
@@ -277,6 +377,7 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(v) = seq.next_element_seed(self)? {
+            self.0.element()?;
             items.push(v);
         }
         Ok(Value::list(items))
@@ -286,6 +387,7 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
             MapData::with_capacity_and_hasher(access.size_hint().unwrap_or(0), Default::default());
         while let Some(k) = access.next_key_seed(KeySeed(self.0))? {
             let v = access.next_value_seed(self)?;
+            self.0.element()?;
             map.insert(Value::Text(k), v);
         }
         Ok(Value::map(map))
@@ -294,10 +396,36 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
 
 /// Parses JSON text into a value. The error names the line and column.
 pub fn parse_json(text: &str) -> Result<Value, String> {
+    parse_with(text, KeyCache::default()).map_err(|(e, _)| e)
+}
+
+/// Why [`parse_json_within`] failed.
+#[derive(Debug, PartialEq)]
+pub enum JsonError {
+    /// Not valid JSON: the message names the line and column.
+    Invalid(String),
+    /// `over` said the run is out of memory; parsing stopped there.
+    OutOfMemory,
+}
+
+/// [`parse_json`] that asks `over` every few thousand elements whether the run is out of
+/// memory, and stops if so: a huge JSON text cannot grow values past the budget.
+pub fn parse_json_within(text: &str, over: &dyn Fn() -> bool) -> Result<Value, JsonError> {
+    let state = KeyCache { over: Some(over), ..KeyCache::default() };
+    parse_with(text, state).map_err(|(e, stopped)| {
+        if stopped {
+            JsonError::OutOfMemory
+        } else {
+            JsonError::Invalid(e)
+        }
+    })
+}
+
+fn parse_with(text: &str, state: KeyCache<'_>) -> Result<Value, (String, bool)> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let cache = KeyCache::default();
-    let v = JsonSeed(&cache).deserialize(&mut de).map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())?;
+    let v =
+        JsonSeed(&state).deserialize(&mut de).map_err(|e| (e.to_string(), state.stopped.get()))?;
+    de.end().map_err(|e| (e.to_string(), false))?;
     Ok(v)
 }
 

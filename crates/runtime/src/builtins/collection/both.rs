@@ -37,7 +37,7 @@ pub(super) fn get_as_string(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> 
     Ok(match get(ctx, args)? {
         Value::Null => Value::Null,
         t @ Value::Text(_) => t,
-        v => Value::text(v.to_display()),
+        v => Value::text(ctx.display(&v)?),
     })
 }
 
@@ -451,6 +451,36 @@ mod tests {
         assert_eq!(show("remove", &[m.clone(), t("b")]), "2");
         assert!(call("remove", &[m.clone(), t("zz")]).unwrap().is_null());
         assert_eq!(m.to_display(), r#"{"a":1,"c":3}"#);
+    }
+
+    /// Removing keeps the insertion order of the rest (a swap-remove would move the last key
+    /// into the hole): first, middle and last keys, repeated removes, remove then put again.
+    #[test]
+    fn map_removal_keeps_insertion_order() {
+        let m = j(r#"{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7}"#);
+        assert_eq!(show("remove", &[m.clone(), t("k1")]), "1");
+        assert_eq!(m.to_display(), r#"{"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7}"#);
+        assert_eq!(show("remove", &[m.clone(), t("k3")]), "3");
+        assert_eq!(m.to_display(), r#"{"k2":2,"k4":4,"k5":5,"k6":6,"k7":7}"#);
+        assert_eq!(show("remove", &[m.clone(), t("k7")]), "7");
+        assert_eq!(m.to_display(), r#"{"k2":2,"k4":4,"k5":5,"k6":6}"#);
+        assert!(call("remove", &[m.clone(), t("k3")]).unwrap().is_null());
+        assert_eq!(show("remove", &[m.clone(), t("k4")]), "4");
+        assert_eq!(m.to_display(), r#"{"k2":2,"k5":5,"k6":6}"#);
+        // A removed key put back goes to the end; the others keep their places.
+        call("put", &[m.clone(), t("k4"), Value::Int(40)]).unwrap();
+        call("put", &[m.clone(), t("k1"), Value::Int(10)]).unwrap();
+        assert_eq!(m.to_display(), r#"{"k2":2,"k5":5,"k6":6,"k4":40,"k1":10}"#);
+        assert_eq!(show("remove", &[m.clone(), t("k2")]), "2");
+        assert_eq!(m.to_display(), r#"{"k5":5,"k6":6,"k4":40,"k1":10}"#);
+        // By value and by a list of keys: the same guarantee.
+        call("delete", &[m.clone(), Value::Int(5)]).unwrap();
+        assert_eq!(m.to_display(), r#"{"k6":6,"k4":40,"k1":10}"#);
+        let m = j(r#"{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6}"#);
+        call("deleteKeys", &[m.clone(), j(r#"["a","c"]"#)]).unwrap();
+        assert_eq!(m.to_display(), r#"{"b":2,"d":4,"e":5,"f":6}"#);
+        call("deleteAll", &[m.clone(), j("[2]")]).unwrap();
+        assert_eq!(m.to_display(), r#"{"d":4,"e":5,"f":6}"#);
     }
 
     #[test]

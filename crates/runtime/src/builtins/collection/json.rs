@@ -5,24 +5,23 @@ use super::arg;
 use crate::builtins::arg_text;
 use crate::ctx::Ctx;
 use crate::error::{fail, Result};
-use crate::value::parse_json;
 use crate::Value;
 
 /// Parses the receiver as JSON; the error names the function and the problem.
-fn parse(args: &[Value], name: &str) -> Result<Value> {
+fn parse(ctx: &Ctx<'_>, args: &[Value], name: &str) -> Result<Value> {
     let text = arg_text(args, 0)?;
-    match parse_json(&text) {
+    match ctx.parse_json(&text)? {
         Ok(v) => Ok(v),
         Err(e) => fail(format!("{name}: the text is not valid JSON ({e})")),
     }
 }
 
 /// `text.toMap()`: a JSON object text → Map (blank text → empty map).
-pub(super) fn to_map(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+pub(super) fn to_map(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     if arg_text(args, 0)?.trim().is_empty() {
         return Ok(Value::empty_map());
     }
-    match parse(args, "toMap")? {
+    match parse(ctx, args, "toMap")? {
         m @ Value::Map(_) => Ok(m),
         other => fail(format!("toMap: the JSON text is not an object but {}", json_kind(&other))),
     }
@@ -30,8 +29,8 @@ pub(super) fn to_map(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 
 /// `text.toJSONList()`: a JSON array text → List of its elements (objects become
 /// maps, so `getJSON` works on them).
-pub(super) fn to_json_list(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    match parse(args, "toJSONList")? {
+pub(super) fn to_json_list(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match parse(ctx, args, "toJSONList")? {
         l @ Value::List(_) => Ok(l),
         other => {
             fail(format!("toJSONList: the JSON text is not an array but {}", json_kind(&other)))
@@ -41,8 +40,8 @@ pub(super) fn to_json_list(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 
 /// `text.getJSON(key)`: parses the JSON object text and returns the value of
 /// `key` (null when absent); objects come back as maps, so calls chain.
-pub(super) fn get_json(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
-    match parse(args, "getJSON")? {
+pub(super) fn get_json(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match parse(ctx, args, "getJSON")? {
         Value::Map(m) => Ok(m.borrow().get(arg(args, 1)).cloned().unwrap_or(Value::Null)),
         other => fail(format!("getJSON: the JSON text is not an object but {}", json_kind(&other))),
     }
