@@ -87,6 +87,15 @@ fn the_syntax_crate_stands_alone() {
 }
 
 #[test]
+fn the_catalog_is_data_only() {
+    let deps = dependencies("crates/catalog/Cargo.toml");
+    assert!(
+        !deps.iter().any(|d| d.starts_with("dg_")),
+        "dg_catalog must not depend on our crates (dg_runtime only as a dev-dependency): {deps:?}"
+    );
+}
+
+#[test]
 fn the_sandbox_knows_nothing_about_deluge() {
     let deps = dependencies("crates/sandbox/Cargo.toml");
     assert!(

@@ -7,6 +7,7 @@ pub(crate) mod collection;
 pub(crate) mod convert;
 pub(crate) mod crypto;
 pub(crate) mod date;
+pub(crate) mod extra;
 #[cfg(test)]
 mod extremes;
 pub(crate) mod number;
@@ -133,8 +134,8 @@ macro_rules! b {
 pub(crate) use b;
 
 /// All tables, most specific receivers first: the first entry whose receiver
-/// accepts the value wins.
-fn tables() -> [&'static [Builtin]; 7] {
+/// accepts the value wins. `extra` holds only names no other table has.
+fn tables() -> [&'static [Builtin]; 8] {
     [
         date::TABLE,
         text::TABLE,
@@ -143,6 +144,7 @@ fn tables() -> [&'static [Builtin]; 7] {
         xml::TABLE,
         crypto::TABLE,
         convert::TABLE,
+        extra::TABLE,
     ]
 }
 
