@@ -457,13 +457,15 @@ impl Interpreter {
                 match own.len() {
                     1 => Some(own[0]),
                     0 => return Outcome { result: Value::Null, error: None, statements: 0 },
-                    _ => return fail(
-                        FailureKind::Usage,
-                        format!(
+                    _ => {
+                        return fail(
+                            FailureKind::Usage,
+                            format!(
                             "the file defines several functions ({}); choose one with --function",
                             project.functions_of(file).join(", ")
                         ),
-                    ),
+                        )
+                    }
                 }
             }
         };

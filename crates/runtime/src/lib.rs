@@ -16,6 +16,7 @@
 
 mod builtins;
 mod compile;
+pub mod creator;
 mod ctx;
 mod error;
 mod eval;
