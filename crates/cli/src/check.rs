@@ -31,7 +31,7 @@ pub fn check(args: CheckArgs) -> u8 {
                 continue;
             }
         };
-        let script = Script::new(src.as_str());
+        let script = Script::named(path.as_str(), src.as_str());
         for d in script.diagnostics() {
             any_error |= d.is_error();
             if args.json {

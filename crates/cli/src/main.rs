@@ -1,6 +1,7 @@
 //! `dg`: run and check Zoho Deluge scripts outside Zoho.
 
 mod check;
+mod form_event;
 mod run;
 mod test_cmd;
 

@@ -116,7 +116,7 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         None => None,
     };
     let src = crate::read_source(&a.file)?;
-    let script = Script::new(src.as_str());
+    let script = Script::named(a.file.as_str(), src.as_str());
     let mut limits = if a.no_limits { Limits::unlimited() } else { Limits::default() };
     if let Some(n) = a.max_statements {
         limits.max_statements = Some(n);
@@ -139,6 +139,13 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
     for note in &host.notes {
         eprintln!("{note}");
     }
+    let effects = host.transcript.form_actions();
+    if !a.json {
+        // Form actions (alert, cancel submit, hide, input.F = …) go to stderr, like notes.
+        for e in &effects {
+            eprintln!("form: {}", e.describe());
+        }
+    }
     if let (Some(out), Some(sandbox)) = (&a.sandbox_out, host.sandbox()) {
         write_atomic(out, &sandbox.to_json())?;
     }
@@ -151,7 +158,13 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         let error = outcome.error.as_ref().map(|f| {
             serde_json::json!({"kind": f.kind.as_str(), "message": f.message, "line": f.line, "column": f.column})
         });
-        let out = serde_json::json!({"info": host.transcript.info_lines(), "result": to_json(&outcome.result), "error": error});
+        let effects: Vec<serde_json::Value> = effects
+            .iter()
+            .map(|e| {
+                serde_json::json!({"action": e.action, "field": e.field, "value": e.value.as_ref().map(to_json)})
+            })
+            .collect();
+        let out = serde_json::json!({"info": host.transcript.info_lines(), "effects": effects, "result": to_json(&outcome.result), "error": error});
         println!("{out}");
         return Ok(code);
     }

@@ -4,7 +4,7 @@
 
 use clap::Args;
 use dg_runtime::value::from_json;
-use dg_runtime::{Entry, Interpreter, Script, Value};
+use dg_runtime::{CheckOptions, Entry, Interpreter, Project, Value};
 use serde::Deserialize;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,9 @@ struct TestFile {
     function: Option<String>,
     /// The fixed clock, `2024-01-15T10:30:00` by default.
     now: Option<String>,
+    /// More files of the project (e.g. `thisapp.` functions), relative to the test file.
+    #[serde(default)]
+    include: Vec<String>,
     #[serde(rename = "case")]
     cases: Vec<Case>,
 }
@@ -43,6 +46,18 @@ struct Case {
     sandbox: Option<String>,
     /// Mock rules file, relative to the test file.
     mock: Option<String>,
+    /// A Creator form event instead of a function: the form's link name…
+    form: Option<String>,
+    /// …the event (`on_add_validate`, `on_add_success`, `on_edit_validate`,
+    /// `on_edit_success`, `on_load`, `on_user_input`, `on_delete_validate`)…
+    event: Option<String>,
+    /// …the field whose `on_user_input` runs (shown in the snapshot)…
+    field: Option<String>,
+    /// …and the submitted record, read and written by the script as `input`.
+    input: Option<toml::Table>,
+    /// Fixed return values of functions no project file defines: name → value.
+    #[serde(default)]
+    stubs: toml::Table,
 }
 
 pub fn test(args: TestArgs) -> u8 {
@@ -107,7 +122,14 @@ fn run_file(file: &Path, update: bool) -> Result<(usize, usize), String> {
     let script_path = dir.join(&spec.script);
     let src = std::fs::read_to_string(&script_path)
         .map_err(|e| format!("cannot read {}: {e}", script_path.display()))?;
-    let script = Script::new(src.as_str());
+    let mut files = vec![(script_path.to_string_lossy().into_owned(), src)];
+    for inc in &spec.include {
+        let p = dir.join(inc);
+        let text =
+            std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        files.push((p.to_string_lossy().into_owned(), text));
+    }
+    let project = Project::new(files, &CheckOptions::default());
     let now_text = spec.now.as_deref().unwrap_or("2024-01-15T10:30:00");
     let now = chrono::NaiveDateTime::parse_from_str(now_text, "%Y-%m-%dT%H:%M:%S")
         .map_err(|e| format!("now '{now_text}': {e}"))?;
@@ -122,7 +144,7 @@ fn run_file(file: &Path, update: bool) -> Result<(usize, usize), String> {
             |p: &Option<String>| p.as_ref().map(|p| dir.join(p).to_string_lossy().into_owned());
         let sandbox = rel(&case.sandbox).unwrap_or_default();
         let mock = rel(&case.mock);
-        let snapshot = run_case(&script, &spec, case, &sandbox, mock.as_deref(), now)?;
+        let snapshot = run_case(&project, &spec, case, &sandbox, mock.as_deref(), now)?;
         let path = snap_dir.join(format!("{}.snap", slug(&case.name)));
         let stored = std::fs::read_to_string(&path).ok();
         let label = format!("{} › {}", file.display(), case.name);
@@ -153,7 +175,7 @@ fn run_file(file: &Path, update: bool) -> Result<(usize, usize), String> {
 }
 
 fn run_case(
-    script: &Script,
+    project: &Project,
     spec: &TestFile,
     case: &Case,
     sandbox: &str,
@@ -162,20 +184,50 @@ fn run_case(
 ) -> Result<String, String> {
     let mut host = make_host(Some(sandbox), mock)?;
     host.now = Some(now);
-    let json =
-        serde_json::to_value(&case.args).map_err(|e| format!("case '{}': args: {e}", case.name))?;
-    let args: Vec<(String, Value)> = match json {
-        serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), from_json(v))).collect(),
-        _ => Vec::new(),
+    let table = |t: &toml::Table, what: &str| -> Result<Vec<(String, Value)>, String> {
+        let json =
+            serde_json::to_value(t).map_err(|e| format!("case '{}': {what}: {e}", case.name))?;
+        Ok(match json {
+            serde_json::Value::Object(m) => {
+                m.iter().map(|(k, v)| (k.clone(), from_json(v))).collect()
+            }
+            _ => Vec::new(),
+        })
     };
+    let mut args = table(&case.args, "args")?;
+    host.stubs = table(&case.stubs, "stubs")?;
+    let form = crate::form_event::FormEvent::from_case(
+        &case.name,
+        case.form.as_deref(),
+        case.event.as_deref(),
+        case.field.as_deref(),
+        case.input.as_ref().map(|t| table(t, "input")).transpose()?,
+    )?;
     let entry = match &spec.function {
         Some(f) => Entry::Function(f),
         None => Entry::Auto,
     };
-    let outcome = Interpreter::new().run(script, entry, args, &mut host);
     let mut out = String::new();
     let _ = writeln!(out, "# case: {}\n# script: {}\n", case.name, spec.script);
+    let before = match &form {
+        Some(ev) => {
+            let input = ev.prepare(&mut host)?;
+            args.push(("input".into(), input));
+            let _ = writeln!(out, "{}", ev.header());
+            Some(host.sandbox().cloned())
+        }
+        None => None,
+    };
+    let outcome = Interpreter::new().run_project(project, 0, entry, args.clone(), &mut host);
     let _ = writeln!(out, "## transcript\n{}", host.transcript.render());
+    if let (Some(ev), Some(before)) = (&form, before) {
+        let input = args.iter().find(|(k, _)| k == "input").map(|(_, v)| v.clone());
+        let _ = writeln!(
+            out,
+            "{}",
+            ev.finish(&mut host, input.unwrap_or_default(), before, outcome.error.is_none())
+        );
+    }
     if !outcome.result.is_null() {
         let _ = writeln!(out, "## result\n{}\n", outcome.result.to_display());
     }

@@ -47,6 +47,9 @@ pub struct DgHost {
     pub notes: Vec<String>,
     provisioned: BTreeSet<String>,
     net: Option<net::Net>,
+    /// Fixed return values of `thisapp.`/`standalone.` functions no project file defines
+    /// (`dg test` `[case.stubs]`), by qualified name (case-insensitive).
+    pub stubs: Vec<(String, Value)>,
 }
 
 impl DgHost {
@@ -60,6 +63,15 @@ impl DgHost {
             notes: Vec::new(),
             provisioned: BTreeSet::new(),
             net: None,
+            stubs: Vec::new(),
+        }
+    }
+
+    /// The sandbox, in offline mode with one, for changes (`dg test` form submissions).
+    pub fn sandbox_mut(&mut self) -> Option<&mut Sandbox> {
+        match &mut self.mode {
+            Mode::Offline { sandbox: Some(s), .. } => Some(s),
+            _ => None,
         }
     }
 
@@ -329,6 +341,13 @@ impl Host for DgHost {
             .events
             .push(Event::Record(format!("delete from {}: {n} record(s)", fetch.form)));
         Ok(n)
+    }
+
+    fn external_function(&mut self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        let _ = args;
+        let (_, value) = self.stubs.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        self.transcript.events.push(Event::Stub(format!("{name}(…) → {}", to_json_string(value))));
+        Some(Ok(value.clone()))
     }
 
     fn form_action(&mut self, action: &dg_runtime::creator::FormAction) -> Result<(), String> {

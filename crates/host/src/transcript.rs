@@ -12,6 +12,8 @@ pub enum Event {
     Form(dg_runtime::creator::FormAction),
     /// A Creator record statement (`insert into`, `delete from`, a field update).
     Record(String),
+    /// A stubbed function answered (`dg test` `[case.stubs]`).
+    Stub(String),
 }
 
 /// One HTTP exchange as recorded: never holds a credential.
@@ -97,6 +99,9 @@ impl Transcript {
                 }
                 Event::Record(r) => {
                     let _ = writeln!(out, "data  {r}");
+                }
+                Event::Stub(s) => {
+                    let _ = writeln!(out, "stub  {s}");
                 }
                 Event::Request(x) => {
                     let via = x

@@ -87,6 +87,9 @@ pub(crate) struct FetchIr {
     pub criteria: CritIr,
     pub sort: Option<(Box<str>, bool)>,
     pub range: Option<(Expr, Expr)>,
+    /// Every field name the criteria and `sort by` mention, with its span, to point at
+    /// the one the host reports unknown.
+    pub fields: Vec<(Box<str>, Span)>,
 }
 
 pub(crate) enum CritIr {

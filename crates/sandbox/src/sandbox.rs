@@ -113,6 +113,12 @@ impl Sandbox {
         }
     }
 
+    /// Puts the Creator application back as it is in `from` (the rollback of a cancelled
+    /// form submission); other services keep their state.
+    pub fn restore_creator(&mut self, from: &Sandbox) {
+        self.creator = from.creator.clone();
+    }
+
     /// The Creator application (`creator` in the state file).
     pub fn creator(&self) -> &CreatorApp {
         &self.creator

@@ -26,14 +26,23 @@ impl FnCompiler<'_> {
                     return None;
                 }
                 let criteria = self.criteria(crit);
+                let mut fields = Vec::new();
+                self.criteria_fields(crit, &mut fields);
                 Some((
-                    FetchIr { form: form.name.as_str().into(), criteria, sort: None, range: None },
+                    FetchIr {
+                        form: form.name.as_str().into(),
+                        criteria,
+                        sort: None,
+                        range: None,
+                        fields,
+                    },
                     None,
                 ))
             }
             A::Sort { base, field, desc } => {
                 let (mut f, got) = self.fetch_shape(base)?;
                 f.sort = Some((field.name.as_str().into(), *desc));
+                f.fields.push((field.name.as_str().into(), self.global(field.span)));
                 Some((f, got))
             }
             A::Range { base, from, to } => {
@@ -75,6 +84,23 @@ impl FnCompiler<'_> {
             A::Var(id) => Some(id.name.clone()),
             A::Field(base, name) => Some(format!("{}.{}", Self::field_name(base)?, name.name)),
             _ => None,
+        }
+    }
+
+    /// The field names on the left of conditions, with their spans.
+    fn criteria_fields(&self, e: &ast::Expr, out: &mut Vec<(Box<str>, Span)>) {
+        match &e.kind {
+            A::Binary(BinOp::And | BinOp::Or, l, r) => {
+                self.criteria_fields(l, out);
+                self.criteria_fields(r, out);
+            }
+            A::Unary(UnOp::Not, x) => self.criteria_fields(x, out),
+            A::Binary(_, l, _) | A::Method(l, _, _) => {
+                if let Some(f) = Self::field_name(l) {
+                    out.push((f.into(), self.global(l.span)));
+                }
+            }
+            _ => {}
         }
     }
 

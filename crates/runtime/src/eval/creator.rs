@@ -127,7 +127,7 @@ impl Machine<'_, '_> {
     /// `Form[criteria] …`: asks the host, remembers the collection and its records.
     pub(crate) fn fetch(&mut self, f: &FetchIr, frame: &mut [Value]) -> Result<Value> {
         let request = self.fetch_request(f, frame)?;
-        let records = self.ctx.host.creator_fetch(&request).map_err(RuntimeError::new)?;
+        let records = self.ctx.host.creator_fetch(&request).map_err(|m| located(m, f))?;
         self.ctx.check_collection_len(records.len())?;
         let form: Rc<str> = Rc::from(f.form.as_ref());
         for r in &records {
@@ -323,7 +323,7 @@ impl Machine<'_, '_> {
     /// `delete from Form[criteria];`
     pub(crate) fn delete(&mut self, f: &FetchIr, frame: &mut [Value]) -> Result<()> {
         let request = self.fetch_request(f, frame)?;
-        self.ctx.host.creator_delete(&request).map_err(RuntimeError::new)?;
+        self.ctx.host.creator_delete(&request).map_err(|m| located(m, f))?;
         Ok(())
     }
 
@@ -363,6 +363,16 @@ impl Machine<'_, '_> {
     pub(crate) fn page_output(&mut self, v: &Value) -> Result<()> {
         v.write_display(&mut self.creator.page);
         self.ctx.check_text_len(self.creator.page.len())
+    }
+}
+
+/// A host error, at the field it names when the fetch mentions that field.
+fn located(msg: String, f: &FetchIr) -> RuntimeError {
+    let span = f.fields.iter().find(|(name, _)| msg.contains(&format!("no field '{name}'")));
+    let err = RuntimeError::new(msg);
+    match span {
+        Some((_, s)) => err.at(*s),
+        None => err,
     }
 }
 
