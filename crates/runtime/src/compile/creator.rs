@@ -315,3 +315,176 @@ impl FnCompiler<'_> {
         StmtKind::FormAction { action: "openurl".into(), field: window, value }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::creator::{CompareOp, Criteria, Fetch, FormAction};
+    use crate::{Host, Interpreter, RecordingHost, Script, Value};
+
+    /// A host with one form in memory that records what the runtime asked for.
+    #[derive(Default)]
+    struct FakeCreator {
+        fetches: Vec<Fetch>,
+        updates: Vec<(String, String, String, String)>,
+        inserts: Vec<(String, Vec<(String, Value)>)>,
+        actions: Vec<FormAction>,
+        info: Vec<String>,
+    }
+
+    impl Host for FakeCreator {
+        fn info(&mut self, line: &str) {
+            self.info.push(line.into());
+        }
+        fn now(&mut self) -> chrono::NaiveDateTime {
+            RecordingHost::default().now
+        }
+        fn creator_fetch(&mut self, fetch: &Fetch) -> Result<Vec<Value>, String> {
+            self.fetches.push(fetch.clone());
+            Ok((1..=3)
+                .map(|i| {
+                    Value::map_from([
+                        ("ID", Value::Int(i)),
+                        ("Amount", Value::Int(i * 10)),
+                        ("Name", Value::text(format!("n{i}"))),
+                    ])
+                })
+                .collect())
+        }
+        fn creator_insert(
+            &mut self,
+            form: &str,
+            fields: &[(String, Value)],
+        ) -> Result<Value, String> {
+            if fields.iter().any(|(k, _)| k == "Bad") {
+                return Err(format!("form '{form}' has no field 'Bad'"));
+            }
+            self.inserts.push((form.into(), fields.to_vec()));
+            Ok(Value::Int(99))
+        }
+        fn creator_update(
+            &mut self,
+            form: &str,
+            id: &Value,
+            field: &str,
+            value: &Value,
+        ) -> Result<(), String> {
+            self.updates.push((form.into(), id.to_display(), field.into(), value.to_display()));
+            Ok(())
+        }
+        fn form_action(&mut self, action: &FormAction) -> Result<(), String> {
+            self.actions.push(action.clone());
+            Ok(())
+        }
+    }
+
+    fn run(src: &str, host: &mut dyn Host) -> crate::Outcome {
+        let script = Script::new(src);
+        assert!(!script.has_errors(), "{:?}", script.diagnostics());
+        Interpreter::new().run(&script, crate::Entry::Auto, vec![], host)
+    }
+
+    #[test]
+    fn fetch_sends_evaluated_criteria_sort_and_range() {
+        let mut host = FakeCreator::default();
+        let out = run(
+            "limit = 50; c = Orders[Amount > limit * 2 && Name != null] sort by Amount desc range from 2 to limit; info c.count(); info c.Name; info c.sum(Amount); info c.Amount.getall(); return c.ID;",
+            &mut host,
+        );
+        assert!(out.error.is_none(), "{:?}", out.error);
+        assert_eq!(out.result.to_display(), "1");
+        assert_eq!(host.info, ["3", "n1", "60", "10,20,30"]);
+        let f = &host.fetches[0];
+        assert_eq!(f.form, "Orders");
+        assert_eq!(f.sort, Some(("Amount".into(), true)));
+        assert_eq!(f.range, Some((2, 50)));
+        let Criteria::And(items) = &f.criteria else { panic!("{:?}", f.criteria) };
+        assert_eq!(
+            items[0],
+            Criteria::Compare { field: "Amount".into(), op: CompareOp::Gt, value: Value::Int(100) }
+        );
+        assert_eq!(
+            items[1],
+            Criteria::Compare { field: "Name".into(), op: CompareOp::Ne, value: Value::Null }
+        );
+    }
+
+    #[test]
+    fn writes_go_through_the_host() {
+        let mut host = FakeCreator::default();
+        let out = run(
+            "c = Orders[ID != 0]; c.Name = \"first\"; for each r in c { r.Amount = r.Amount + 1; } m = {\"a\": 1}; m.a = 2; id = insert into Orders [ Name = \"x\" Amount = 1 + 1 ]; info id; info c.Name;",
+            &mut host,
+        );
+        assert!(out.error.is_none(), "{:?}", out.error);
+        assert_eq!(host.info, ["99", "first"]);
+        assert_eq!(host.updates[0], ("Orders".into(), "1".into(), "Name".into(), "first".into()));
+        assert_eq!(host.updates[3], ("Orders".into(), "3".into(), "Amount".into(), "31".into()));
+        assert_eq!(host.updates.len(), 4, "the plain map write stays local");
+        assert_eq!(host.inserts[0].1[1], ("Amount".to_string(), Value::Int(2)));
+    }
+
+    #[test]
+    fn insert_errors_point_at_the_field() {
+        let mut host = FakeCreator::default();
+        let src = "id = insert into Orders\n[\n  Name = \"x\"\n  Bad = 1\n];";
+        let out = run(src, &mut host);
+        let err = out.error.unwrap();
+        assert_eq!((err.line, err.column), (4, 3));
+        assert_eq!(err.message, "form 'Orders' has no field 'Bad'");
+    }
+
+    #[test]
+    fn form_actions_and_input() {
+        let mut host = FakeCreator::default();
+        let script = Script::new("if (input.Amount > 5) { alert \"big\"; cancel submit; } hide Note; input.Amount = 5; reload; return input.Amount;");
+        let input = Value::map_from([("Amount", Value::Int(9))]);
+        let out = Interpreter::new().run(
+            &script,
+            crate::Entry::Auto,
+            vec![("input".into(), input)],
+            &mut host,
+        );
+        assert!(out.error.is_none(), "{:?}", out.error);
+        assert_eq!(out.result.to_display(), "5");
+        let got: Vec<String> = host.actions.iter().map(FormAction::describe).collect();
+        assert_eq!(
+            got,
+            ["alert \"big\"", "cancel submit", "hide Note", "set input.Amount = 5", "reload"]
+        );
+    }
+
+    #[test]
+    fn bad_shapes_are_diagnostics() {
+        for (src, msg) in [
+            ("x = Orders[5];", "this is not a criteria condition"),
+            (
+                "x = Orders[\"a\" == Name];",
+                "the left side of a criteria condition must be a field name",
+            ),
+            (
+                "x = Orders[Name.size() == 1];",
+                "the left side of a criteria condition must be a field name",
+            ),
+            ("x = Orders[Name.matches(\"a\")];", "`Name.matches(…)` is not a criteria test"),
+            ("delete from Orders;", "`delete from` needs a form and criteria"),
+            ("cancel everything;", "`cancel` is not a form action this way"),
+        ] {
+            let script = Script::new(src);
+            assert!(
+                script.diagnostics().iter().any(|d| d.message.starts_with(msg)),
+                "{src}: {:?}",
+                script.diagnostics()
+            );
+        }
+    }
+
+    #[test]
+    fn plain_lists_and_hosts_without_creator() {
+        let mut host = RecordingHost::default();
+        let out = run("l = {1, 2}; info l.sum(); return l.count();", &mut host);
+        assert!(out.error.unwrap().message.contains("not on a plain LIST; use size()"));
+        assert_eq!(host.info, ["3"]);
+        let out = run("return Orders[ID != 0];", &mut host);
+        assert!(out.error.unwrap().message.contains("needs a Creator app"));
+    }
+}
