@@ -164,7 +164,7 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
                 serde_json::json!({"action": e.action, "field": e.field, "value": e.value.as_ref().map(to_json)})
             })
             .collect();
-        let out = serde_json::json!({"info": host.transcript.info_lines(), "effects": effects, "result": to_json(&outcome.result), "error": error});
+        let out = serde_json::json!({"info": host.transcript.info_lines(), "result": to_json(&outcome.result), "error": error, "effects": effects});
         println!("{out}");
         return Ok(code);
     }
