@@ -2,6 +2,7 @@
 
 mod check;
 mod fmt_cmd;
+mod form_event;
 mod run;
 mod test_cmd;
 

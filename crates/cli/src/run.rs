@@ -232,6 +232,13 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
     for note in &host.notes {
         eprintln!("{note}");
     }
+    let effects = host.transcript.form_actions();
+    if !a.json {
+        // Form actions (alert, cancel submit, hide, input.F = …) go to stderr, like notes.
+        for e in &effects {
+            eprintln!("form: {}", e.describe());
+        }
+    }
     if let (Some(out), Some(sandbox)) = (&a.sandbox_out, host.sandbox()) {
         write_atomic(out, &sandbox.to_json())?;
     }
@@ -256,7 +263,13 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
                 "column": located.then_some(f.column),
             })
         });
-        let out = serde_json::json!({"info": host.transcript.info_lines(), "result": to_json(&outcome.result), "error": error});
+        let effects: Vec<serde_json::Value> = effects
+            .iter()
+            .map(|e| {
+                serde_json::json!({"action": e.action, "field": e.field, "value": e.value.as_ref().map(to_json)})
+            })
+            .collect();
+        let out = serde_json::json!({"info": host.transcript.info_lines(), "result": to_json(&outcome.result), "error": error, "effects": effects});
         println!("{out}");
         return Ok(code);
     }

@@ -29,6 +29,9 @@ struct TestFile {
     function: Option<String>,
     /// The fixed clock, `2024-01-15T10:30:00` by default.
     now: Option<String>,
+    /// More files of the project (e.g. `thisapp.` functions), relative to the test file.
+    #[serde(default)]
+    include: Vec<String>,
     #[serde(rename = "case")]
     cases: Vec<Case>,
 }
@@ -43,6 +46,18 @@ struct Case {
     sandbox: Option<String>,
     /// Mock rules file, relative to the test file.
     mock: Option<String>,
+    /// A Creator form event instead of a function: the form's link name…
+    form: Option<String>,
+    /// …the event (`on_add_validate`, `on_add_success`, `on_edit_validate`,
+    /// `on_edit_success`, `on_load`, `on_user_input`, `on_delete_validate`)…
+    event: Option<String>,
+    /// …the field whose `on_user_input` runs (shown in the snapshot)…
+    field: Option<String>,
+    /// …and the submitted record, read and written by the script as `input`.
+    input: Option<toml::Table>,
+    /// Fixed return values of functions no project file defines: name → value.
+    #[serde(default)]
+    stubs: toml::Table,
 }
 
 pub fn test(args: TestArgs) -> u8 {
@@ -121,7 +136,7 @@ fn run_file(file: &Path, update: bool) -> Result<Counts, String> {
     let spec: TestFile = toml::from_str(&text).map_err(|e| e.to_string())?;
     let dir = file.parent().unwrap_or(Path::new("."));
     let script_path = dir.join(&spec.script);
-    let (loaded, entry_file) = crate::run::load_project(&script_path.to_string_lossy())?;
+    let (loaded, entry_file) = load_case_project(&script_path, dir, &spec.include)?;
     let now_text = spec.now.as_deref().unwrap_or("2024-01-15T10:30:00");
     let now = chrono::NaiveDateTime::parse_from_str(now_text, "%Y-%m-%dT%H:%M:%S")
         .map_err(|e| format!("now '{now_text}': {e}"))?;
@@ -206,6 +221,35 @@ fn run_file(file: &Path, update: bool) -> Result<Counts, String> {
     Ok(counts)
 }
 
+/// The project of the script under test (its `dg.toml` folder, or the script alone), plus the
+/// files the case file's `include` names when they are outside any project.
+fn load_case_project(
+    script: &Path,
+    dir: &Path,
+    include: &[String],
+) -> Result<(dg_project::Loaded, usize), String> {
+    let mut paths = vec![script.to_path_buf()];
+    paths.extend(include.iter().map(|i| dir.join(i)));
+    let projects = dg_project::load_paths(&paths).map_err(|e| e.to_string())?;
+    if projects.len() > 1 {
+        return Err(format!(
+            "the script and its `include` files belong to different projects: put them under one dg.toml"
+        ));
+    }
+    let loaded = projects.into_iter().next().ok_or("nothing to test")?;
+    if let Some((path, msg)) = loaded.unreadable.first() {
+        return Err(format!("{path}: {msg}"));
+    }
+    let canonical = std::fs::canonicalize(script).ok();
+    let index = loaded
+        .project
+        .files()
+        .iter()
+        .position(|f| std::fs::canonicalize(f.path()).ok() == canonical)
+        .ok_or_else(|| format!("{}: not part of its project", script.display()))?;
+    Ok((loaded, index))
+}
+
 fn run_case(
     project: &Project,
     file: usize,
@@ -217,20 +261,50 @@ fn run_case(
 ) -> Result<String, String> {
     let mut host = make_host(Some(sandbox), mock)?;
     host.now = Some(now);
-    let json =
-        serde_json::to_value(&case.args).map_err(|e| format!("case '{}': args: {e}", case.name))?;
-    let args: Vec<(String, Value)> = match json {
-        serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), from_json(v))).collect(),
-        _ => Vec::new(),
+    let table = |t: &toml::Table, what: &str| -> Result<Vec<(String, Value)>, String> {
+        let json =
+            serde_json::to_value(t).map_err(|e| format!("case '{}': {what}: {e}", case.name))?;
+        Ok(match json {
+            serde_json::Value::Object(m) => {
+                m.iter().map(|(k, v)| (k.clone(), from_json(v))).collect()
+            }
+            _ => Vec::new(),
+        })
     };
+    let mut args = table(&case.args, "args")?;
+    host.stubs = table(&case.stubs, "stubs")?;
+    let form = crate::form_event::FormEvent::from_case(
+        &case.name,
+        case.form.as_deref(),
+        case.event.as_deref(),
+        case.field.as_deref(),
+        case.input.as_ref().map(|t| table(t, "input")).transpose()?,
+    )?;
     let entry = match &spec.function {
         Some(f) => Entry::Function(f),
         None => Entry::Auto,
     };
-    let outcome = Interpreter::new().run_project(project, file, entry, args, &mut host);
     let mut out = String::new();
     let _ = writeln!(out, "# case: {}\n# script: {}\n", case.name, spec.script);
+    let before = match &form {
+        Some(ev) => {
+            let input = ev.prepare(&mut host)?;
+            args.push(("input".into(), input));
+            let _ = writeln!(out, "{}", ev.header());
+            Some(host.sandbox().cloned())
+        }
+        None => None,
+    };
+    let outcome = Interpreter::new().run_project(project, file, entry, args.clone(), &mut host);
     let _ = writeln!(out, "## transcript\n{}", host.transcript.render());
+    if let (Some(ev), Some(before)) = (&form, before) {
+        let input = args.iter().find(|(k, _)| k == "input").map(|(_, v)| v.clone());
+        let _ = writeln!(
+            out,
+            "{}",
+            ev.finish(&mut host, input.unwrap_or_default(), before, outcome.error.is_none())
+        );
+    }
     if !outcome.result.is_null() {
         let _ = writeln!(out, "## result\n{}\n", outcome.result.to_display());
     }

@@ -43,7 +43,7 @@ fn run_passes_args_to_function_parameters() {
         dg(&["run", "-", "--arg", "contact={\"id\":\"7\"}", "--arg", "n=5", "--json"], Some(src));
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
-    assert_eq!(v, serde_json::json!({"info": ["7"], "result": 10, "error": null}));
+    assert_eq!(v, serde_json::json!({"info": ["7"], "result": 10, "error": null, "effects": []}));
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn json_keeps_types_and_key_order() {
     );
     assert_eq!(
         stdout(&o).trim(),
-        r#"{"info":[],"result":{"z":1,"a":2.0,"l":[true,null,"x"],"d":"01-Jan-2020"},"error":null}"#
+        r#"{"info":[],"result":{"z":1,"a":2.0,"l":[true,null,"x"],"d":"01-Jan-2020"},"error":null,"effects":[]}"#
     );
 }
 

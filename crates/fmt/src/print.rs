@@ -424,7 +424,8 @@ impl<'s> Printer<'s> {
                 parts.push(text(";"));
             }
             // Never reached: files with syntax errors are refused. Keep the text as written.
-            StmtKind::Error => parts.push(text(self.slice(s.span))),
+            // Page output only comes from Creator pages, which `format` never parses.
+            StmtKind::Error | StmtKind::PageOutput(_) => parts.push(text(self.slice(s.span))),
         }
         // Comments left inside the statement (`x = a./*c*/b;`) follow it.
         let rest = self.take_before(s.span.end);

@@ -10,6 +10,7 @@
 //! Every run keeps a [`Transcript`] (info lines, requests with credentials redacted,
 //! mails) for `dg test` snapshots.
 
+pub mod creator;
 mod net;
 pub mod tasks;
 mod transcript;
@@ -46,6 +47,9 @@ pub struct DgHost {
     pub notes: Vec<String>,
     provisioned: BTreeSet<String>,
     net: Option<net::Net>,
+    /// Fixed return values of `thisapp.`/`standalone.` functions no project file defines
+    /// (`dg test` `[case.stubs]`), by qualified name (case-insensitive).
+    pub stubs: Vec<(String, Value)>,
 }
 
 impl DgHost {
@@ -59,6 +63,15 @@ impl DgHost {
             notes: Vec::new(),
             provisioned: BTreeSet::new(),
             net: None,
+            stubs: Vec::new(),
+        }
+    }
+
+    /// The sandbox, in offline mode with one, for changes (`dg test` form submissions).
+    pub fn sandbox_mut(&mut self) -> Option<&mut Sandbox> {
+        match &mut self.mode {
+            Mode::Offline { sandbox: Some(s), .. } => Some(s),
+            _ => None,
         }
     }
 
@@ -67,6 +80,16 @@ impl DgHost {
         match &self.mode {
             Mode::Offline { sandbox: Some(s), .. } => Some(s),
             _ => None,
+        }
+    }
+
+    /// The sandbox that holds the Creator app, or why there is none.
+    fn creator_sandbox(&mut self, form: &str) -> Result<&mut Sandbox, String> {
+        match &mut self.mode {
+            Mode::Offline { sandbox: Some(s), .. } => Ok(s),
+            _ => Err(format!(
+                "the Creator form '{form}' lives in a Zoho Creator app; dg runs Creator record statements against the sandbox only: add --sandbox STATE.json with a \"creator\" part (see docs/creator.md)"
+            )),
         }
     }
 
@@ -254,7 +277,12 @@ impl Host for DgHost {
             open_registry(registry)?;
         }
         let link = plan.connection.clone().unwrap_or_else(|| plan.product.service().to_string());
-        let mut url = format!("{}{}", self.api_domain(Some(&link)), plan.path);
+        let mut domain = self.api_domain(Some(&link));
+        if plan.product == tasks::Product::Creator {
+            // Creator's API lives on creator.zoho.{dc}, the zoho_creator service's host.
+            domain = domain.replacen("://www.zohoapis.", "://creator.zoho.", 1);
+        }
+        let mut url = format!("{domain}{}", plan.path);
         if !plan.query.is_empty() {
             url.push('?');
             url.push_str(
@@ -282,7 +310,70 @@ impl Host for DgHost {
         Ok(tasks::shape_response(plan.shape, resp.status, &String::from_utf8_lossy(&resp.body)))
     }
 
+    fn creator_fetch(&mut self, fetch: &dg_runtime::creator::Fetch) -> Result<Vec<Value>, String> {
+        let sandbox = self.creator_sandbox(&fetch.form)?;
+        creator::fetch(sandbox, fetch)
+    }
+
+    fn creator_insert(&mut self, form: &str, fields: &[(String, Value)]) -> Result<Value, String> {
+        let sandbox = self.creator_sandbox(form)?;
+        let id = creator::insert(sandbox, form, fields)?;
+        let shown: Vec<String> =
+            fields.iter().map(|(k, v)| format!("{k}: {}", to_json_string(v))).collect();
+        self.transcript.events.push(Event::Record(format!(
+            "insert into {form} ID {} {{{}}}",
+            id.to_display(),
+            shown.join(", ")
+        )));
+        Ok(id)
+    }
+
+    fn creator_update(
+        &mut self,
+        form: &str,
+        id: &Value,
+        field: &str,
+        value: &Value,
+    ) -> Result<(), String> {
+        let sandbox = self.creator_sandbox(form)?;
+        creator::update(sandbox, form, id, field, value)?;
+        self.transcript.events.push(Event::Record(format!(
+            "update {form} ID {} {field} = {}",
+            id.to_display(),
+            to_json_string(value)
+        )));
+        Ok(())
+    }
+
+    fn creator_delete(&mut self, fetch: &dg_runtime::creator::Fetch) -> Result<usize, String> {
+        let sandbox = self.creator_sandbox(&fetch.form)?;
+        let n = creator::delete(sandbox, fetch)?;
+        self.transcript
+            .events
+            .push(Event::Record(format!("delete from {}: {n} record(s)", fetch.form)));
+        Ok(n)
+    }
+
+    fn external_function(&mut self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        let _ = args;
+        let (_, value) = self.stubs.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        self.transcript.events.push(Event::Stub(format!("{name}(…) → {}", to_json_string(value))));
+        Some(Ok(value.clone()))
+    }
+
+    fn form_action(&mut self, action: &dg_runtime::creator::FormAction) -> Result<(), String> {
+        self.transcript.events.push(Event::Form(action.clone()));
+        Ok(())
+    }
+
     fn system_var(&mut self, name: &str) -> Option<Value> {
+        if let (Some(sandbox), "zoho.appname" | "zoho.appuri") = (self.sandbox(), name) {
+            let app = sandbox.creator();
+            return Some(Value::text(match name {
+                "zoho.appname" => app.app().to_string(),
+                _ => format!("/{}/{}/", app.owner(), app.app()),
+            }));
+        }
         match name {
             "zoho.loginuserid" | "zoho.adminuserid" => Some(Value::text(self.user.as_str())),
             "zoho.loginuser" | "zoho.adminuser" => {

@@ -11,6 +11,7 @@ pub enum Product {
     Bigin,
     Books,
     Crm,
+    Creator,
 }
 
 impl Product {
@@ -20,6 +21,7 @@ impl Product {
             Product::Bigin => "zoho_bigin",
             Product::Books => "zoho_books",
             Product::Crm => "zoho_crm",
+            Product::Creator => "zoho_creator",
         }
     }
 
@@ -28,6 +30,7 @@ impl Product {
             Product::Bigin => "/bigin/v2",
             Product::Books => "/books/v3",
             Product::Crm => "/crm/v2",
+            Product::Creator => "/api/v2",
         }
     }
 }
@@ -124,6 +127,7 @@ pub fn plan(task: &str, args: &[Value]) -> Result<Planned, String> {
             Some(("bigin", op)) => (Product::Bigin, op),
             Some(("books", op)) => (Product::Books, op),
             Some(("crm", op)) => (Product::Crm, op),
+            Some(("creator", op)) => return crate::creator::plan(task, op, args),
             _ => return Err(format!("{task} is not supported outside Zoho yet")),
         },
         None => return Err(format!("{task} is not an integration task")),

@@ -8,6 +8,12 @@ pub enum Event {
     Info(String),
     Request(Exchange),
     Mail(String),
+    /// A Creator form action (`alert`, `cancel submit`, `set input.F = …`, …).
+    Form(dg_runtime::creator::FormAction),
+    /// A Creator record statement (`insert into`, `delete from`, a field update).
+    Record(String),
+    /// A stubbed function answered (`dg test` `[case.stubs]`).
+    Stub(String),
 }
 
 /// One HTTP exchange as recorded: never holds a credential.
@@ -59,6 +65,17 @@ impl Transcript {
             .collect()
     }
 
+    /// The form actions of the run, in order.
+    pub fn form_actions(&self) -> Vec<&dg_runtime::creator::FormAction> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Form(a) => Some(a),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn requests(&self) -> impl Iterator<Item = &Exchange> {
         self.events.iter().filter_map(|e| match e {
             Event::Request(x) => Some(x),
@@ -76,6 +93,15 @@ impl Transcript {
                 }
                 Event::Mail(m) => {
                     let _ = writeln!(out, "mail  {m}");
+                }
+                Event::Form(a) => {
+                    let _ = writeln!(out, "form  {}", a.describe());
+                }
+                Event::Record(r) => {
+                    let _ = writeln!(out, "data  {r}");
+                }
+                Event::Stub(s) => {
+                    let _ = writeln!(out, "stub  {s}");
                 }
                 Event::Request(x) => {
                     let via = x

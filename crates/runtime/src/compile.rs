@@ -6,6 +6,8 @@ use dg_syntax::ast::{self, BinOp, ExprKind as A, StmtKind as S, UnOp};
 use dg_syntax::{Code, Diagnostic, Span};
 use rustc_hash::FxHashMap;
 
+mod creator;
+
 use crate::builtins;
 use crate::ir::{Expr, ExprKind, Function, Stmt, StmtKind, Task};
 use crate::Value;
@@ -319,6 +321,9 @@ impl<'a> FnCompiler<'a> {
     fn stmt(&mut self, s: &ast::Stmt) -> Stmt {
         let kind = match &s.kind {
             S::Assign { target, value } => self.assign(target, value),
+            S::Expr(ast::Expr { kind: A::Call(name, args), span }) if name.is("openurl") => {
+                self.open_url(args, *span)
+            }
             S::Expr(e) => StmtKind::Expr(self.expr(e)),
             S::Info(e) => StmtKind::Info(self.expr(e)),
             S::Return(e) => StmtKind::Return(e.as_ref().map(|e| self.expr(e))),
@@ -327,7 +332,8 @@ impl<'a> FnCompiler<'a> {
             S::If { branches, otherwise } => {
                 let branches =
                     branches.iter().map(|(c, b)| (self.expr(c), self.block(&b.stmts))).collect();
-                let otherwise = otherwise.as_ref().map(|b| self.block(&b.stmts)).unwrap_or_default();
+                let otherwise =
+                    otherwise.as_ref().map(|b| self.block(&b.stmts)).unwrap_or_default();
                 StmtKind::If(branches, otherwise)
             }
             S::ForEach { var, iter, body } => StmtKind::ForEach {
@@ -348,13 +354,9 @@ impl<'a> FnCompiler<'a> {
                 slot: var.as_ref().map(|v| self.declare(&v.name)),
                 handler: self.block(&handler.stmts),
             },
-            S::Delete(_) => StmtKind::Unsupported(
-                "`delete from` works on Zoho Creator forms, which are not supported outside Zoho Creator".into(),
-            ),
-            S::FormAction(word, _) => StmtKind::Unsupported(
-                format!("`{}` acts on a Zoho Creator form, which is not available outside Zoho Creator", word.name)
-                    .into(),
-            ),
+            S::Delete(target) => self.delete(target),
+            S::FormAction(word, operand) => self.form_action(word, operand.as_ref()),
+            S::PageOutput(e) => StmtKind::PageOutput(self.expr(e)),
             S::Error => StmtKind::Unsupported("this statement did not parse".into()),
         };
         Stmt { kind, span: self.global(s.span) }
@@ -368,6 +370,9 @@ impl<'a> FnCompiler<'a> {
                     return StmtKind::Append(slot, parts);
                 }
                 StmtKind::Assign(slot, self.expr(value))
+            }
+            A::Field(obj, name) if matches!(&obj.kind, A::Var(id) if id.is("input") && !self.slots.contains_key(&id.name)) => {
+                StmtKind::SetInput(name.name.as_str().into(), self.expr(value))
             }
             A::Field(obj, name) => StmtKind::SetField(
                 self.expr(obj),
@@ -440,7 +445,11 @@ impl<'a> FnCompiler<'a> {
             A::Call(name, args) => self.call(name, args, span),
             A::TypedCtor { ctor, args, .. } => {
                 if !args.is_empty() {
-                    self.error(Code::ArgumentCount, format!("{}:…() takes no arguments here", ctor.name), span);
+                    self.error(
+                        Code::ArgumentCount,
+                        format!("{}:…() takes no arguments here", ctor.name),
+                        span,
+                    );
                 }
                 if ctor.is("map") {
                     ExprKind::Map(vec![])
@@ -451,15 +460,8 @@ impl<'a> FnCompiler<'a> {
             A::Field(recv, name) => self.field(recv, name, span),
             A::Method(recv, name, args) => self.method(recv, name, args, span),
             A::Index(recv, idx) => {
-                if let A::Var(id) = &recv.kind {
-                    if !self.slots.contains_key(&id.name) {
-                        return Expr {
-                            kind: ExprKind::Unsupported(
-                                format!("fetching records with `{}[…]` works on Zoho Creator forms, which are not supported outside Zoho Creator", id.name).into(),
-                            ),
-                            span: self.global(span),
-                        };
-                    }
+                if let Some(k) = self.fetch_expr(e) {
+                    return Expr { kind: k, span: self.global(span) };
                 }
                 ExprKind::Index(Box::new(self.expr(recv)), Box::new(self.expr(idx)))
             }
@@ -473,9 +475,13 @@ impl<'a> FnCompiler<'a> {
             }
             A::Binary(op, l, r) => {
                 let (l, r) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
-                if let (ExprKind::Local(slot), ExprKind::Const(Value::Int(n))) = (&l.kind, &r.kind) {
+                if let (ExprKind::Local(slot), ExprKind::Const(Value::Int(n))) = (&l.kind, &r.kind)
+                {
                     if !matches!(op, BinOp::And | BinOp::Or) {
-                        return Expr { kind: ExprKind::LocalInt(*op, *slot, *n), span: self.global(span) };
+                        return Expr {
+                            kind: ExprKind::LocalInt(*op, *slot, *n),
+                            span: self.global(span),
+                        };
                     }
                 }
                 match op {
@@ -485,16 +491,26 @@ impl<'a> FnCompiler<'a> {
                 }
             }
             A::Pair(..) => {
-                self.error(Code::PairOutsideCollection, "`key: value` pairs are only allowed in Collection(…)", span);
+                self.error(
+                    Code::PairOutsideCollection,
+                    "`key: value` pairs are only allowed in Collection(…)",
+                    span,
+                );
                 ExprKind::Const(Value::Null)
             }
             A::Task(t) => self.task(t),
-            A::Insert(_) => ExprKind::Unsupported(
-                "`insert into` works on Zoho Creator forms, which are not supported outside Zoho Creator".into(),
-            ),
-            A::Sort { .. } | A::Range { .. } => ExprKind::Unsupported(
-                "`sort by` and `range from` work on Zoho Creator record fetches, which are not supported outside Zoho Creator".into(),
-            ),
+            A::Insert(t) => self.insert(t),
+            A::Sort { .. } | A::Range { .. } => match self.fetch_expr(e) {
+                Some(k) => k,
+                None => {
+                    self.error(
+                        Code::UnexpectedToken,
+                        "`sort by` and `range from` follow a record fetch `Form[criteria]`",
+                        span,
+                    );
+                    ExprKind::Const(Value::Null)
+                }
+            },
             A::Error => ExprKind::Unsupported("this expression did not parse".into()),
         };
         Expr { kind, span: self.global(span) }
@@ -553,9 +569,7 @@ impl<'a> FnCompiler<'a> {
                 return ExprKind::SysVar(full.into());
             }
             if path.eq_ignore_ascii_case("input") {
-                return ExprKind::Unsupported(
-                    format!("`input.{}` refers to a Zoho Creator form field, which is not available outside Zoho Creator", name.name).into(),
-                );
+                return ExprKind::Input(name.name.as_str().into());
             }
             if path.to_ascii_lowercase().starts_with("zoho") {
                 self.error(
@@ -608,6 +622,9 @@ impl<'a> FnCompiler<'a> {
         args: &[ast::Expr],
         span: Span,
     ) -> ExprKind {
+        if let Some(k) = self.records_method(recv, name, args) {
+            return k;
+        }
         // `zoho.currenttime.toString(…)`: a method on a system variable, not a namespace.
         let path = self
             .namespace_path(recv)

@@ -1,7 +1,10 @@
 //! The tree-walking evaluator over the resolved IR.
 
+mod creator;
 pub(crate) mod ops;
 mod task;
+
+pub(crate) use creator::CreatorState;
 
 use dg_syntax::Span;
 use rustc_hash::FxHashMap;
@@ -31,6 +34,8 @@ pub(crate) struct Machine<'p, 'h> {
     stack: Vec<Value>,
     /// Free the top-level frame's values when the run ends (see `Interpreter::reclaim_memory`).
     pub reclaim_memory: bool,
+    /// Creator record collections and page output.
+    pub(crate) creator: CreatorState,
 }
 
 impl<'p, 'h> Machine<'p, 'h> {
@@ -47,6 +52,7 @@ impl<'p, 'h> Machine<'p, 'h> {
             depth: 0,
             stack: Vec::new(),
             reclaim_memory: true,
+            creator: CreatorState::default(),
         }
     }
 
@@ -143,7 +149,7 @@ impl<'p, 'h> Machine<'p, 'h> {
             StmtKind::SetField(obj, key, value) => {
                 let obj = self.eval(obj, frame)?;
                 let value = self.eval(value, frame)?;
-                self.set_key(&obj, key.clone(), value)?;
+                self.set_field(&obj, key, value)?;
             }
             StmtKind::SetIndex(obj, idx, value) => {
                 let obj = self.eval(obj, frame)?;
@@ -234,6 +240,26 @@ impl<'p, 'h> Machine<'p, 'h> {
                 }
                 Err(err) => return Err(err),
             },
+            StmtKind::Delete(f) => self.delete(f, frame)?,
+            StmtKind::FormAction { action, field, value } => {
+                let value = match value {
+                    Some(e) => Some(self.eval(e, frame)?),
+                    None => None,
+                };
+                self.form_action(crate::creator::FormAction {
+                    action: action.to_string(),
+                    field: field.as_ref().map(|f| f.to_string()),
+                    value,
+                })?;
+            }
+            StmtKind::SetInput(field, e) => {
+                let v = self.eval(e, frame)?;
+                self.set_input(field, v)?;
+            }
+            StmtKind::PageOutput(e) => {
+                let v = self.eval(e, frame)?;
+                self.page_output(&v)?;
+            }
             StmtKind::Unsupported(msg) => return fail(msg.to_string()),
         }
         Ok(Flow::Normal)
@@ -484,6 +510,9 @@ impl<'p, 'h> Machine<'p, 'h> {
             }
             ExprKind::Field(obj, key) => match self.eval(obj, frame)? {
                 Value::Map(m) => Ok(m.borrow().get(key).cloned().unwrap_or_default()),
+                Value::List(l) if self.collection_field(&l, key).is_some() => {
+                    Ok(self.collection_field(&l, key).unwrap_or_default())
+                }
                 Value::Null => fail(format!("cannot read '{}' of a null value", key.to_display())),
                 other => fail(format!(
                     "cannot read '{}' of a {} value",
@@ -520,6 +549,13 @@ impl<'p, 'h> Machine<'p, 'h> {
                 }
                 self.legacy_http(*post, &vals)
             }
+            ExprKind::Fetch(f) => self.fetch(f, frame),
+            ExprKind::Records { recv, func, field } => {
+                let coll = self.eval(recv, frame)?;
+                self.records_fn(coll, *func, field.as_deref())
+            }
+            ExprKind::Insert { form, fields } => self.insert(form, fields, frame),
+            ExprKind::Input(field) => self.input_field(field),
             ExprKind::Unsupported(msg) => fail(msg.to_string()),
         }
     }

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use crate::creator::{Fetch, FormAction};
 use crate::Value;
 
 /// An outgoing HTTP request built by `invokeurl`, `getUrl`, `postUrl`.
@@ -92,6 +93,52 @@ pub trait Host {
         let _ = (name, args);
         None
     }
+
+    /// Zoho Creator `Form[criteria] …`: the selected records, each a map of field → value
+    /// (with `ID`), in order. `Err` (unknown form or field, …) becomes a runtime error.
+    fn creator_fetch(&mut self, fetch: &Fetch) -> Result<Vec<Value>, String> {
+        Err(format!(
+            "fetching records of the Creator form '{}' needs a Creator app: run with --sandbox and a state with a \"creator\" part",
+            fetch.form
+        ))
+    }
+
+    /// `insert into Form [ … ]`: adds a record and returns its new `ID`.
+    fn creator_insert(&mut self, form: &str, fields: &[(String, Value)]) -> Result<Value, String> {
+        let _ = fields;
+        Err(format!(
+            "adding a record to the Creator form '{form}' needs a Creator app: run with --sandbox and a state with a \"creator\" part"
+        ))
+    }
+
+    /// `record.Field = value` on a fetched record of `form` with `id`.
+    fn creator_update(
+        &mut self,
+        form: &str,
+        id: &Value,
+        field: &str,
+        value: &Value,
+    ) -> Result<(), String> {
+        let _ = (id, field, value);
+        Err(format!(
+            "updating a record of the Creator form '{form}' needs a Creator app (--sandbox)"
+        ))
+    }
+
+    /// `delete from Form[criteria]`: removes the selected records; returns how many.
+    fn creator_delete(&mut self, fetch: &Fetch) -> Result<usize, String> {
+        Err(format!(
+            "deleting records of the Creator form '{}' needs a Creator app (--sandbox)",
+            fetch.form
+        ))
+    }
+
+    /// A form action of a Creator form script (`alert`, `cancel submit`, `hide`, …, and `set`
+    /// for `input.Field = value`). Hosts record them; `Err` stops the script.
+    fn form_action(&mut self, action: &FormAction) -> Result<(), String> {
+        let _ = action;
+        Ok(())
+    }
 }
 
 /// A host for tests and embedders: records `info` lines, HTTP requests and
@@ -103,6 +150,8 @@ pub struct RecordingHost {
     pub requests: Vec<HttpRequest>,
     pub responses: VecDeque<HttpResponse>,
     pub mails: Vec<Value>,
+    /// Form actions (`alert`, `cancel submit`, `set input.F`, …) in order.
+    pub actions: Vec<FormAction>,
 }
 
 impl Default for RecordingHost {
@@ -115,6 +164,7 @@ impl Default for RecordingHost {
             requests: Vec::new(),
             responses: VecDeque::new(),
             mails: Vec::new(),
+            actions: Vec::new(),
         }
     }
 }
@@ -136,6 +186,11 @@ impl Host for RecordingHost {
 
     fn send_mail(&mut self, mail: &Value) -> Result<(), String> {
         self.mails.push(mail.clone());
+        Ok(())
+    }
+
+    fn form_action(&mut self, action: &FormAction) -> Result<(), String> {
+        self.actions.push(action.clone());
         Ok(())
     }
 

@@ -19,6 +19,8 @@ pub struct SourceFile {
     base: u32,
     comments: Vec<Comment>,
     diagnostics: Vec<Diagnostic>,
+    /// A Creator page (HTML with `<% … %>` Deluge): running it renders the page.
+    page: bool,
 }
 
 impl SourceFile {
@@ -42,6 +44,12 @@ impl SourceFile {
 
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Whether the file is a Creator page (see `dg_syntax::page::is_page`); its run's
+    /// result is the rendered HTML.
+    pub fn is_page(&self) -> bool {
+        self.page
     }
 
     /// 1-based line and column of a byte offset into this file.
@@ -76,7 +84,9 @@ impl Project {
         let mut parsed = Vec::with_capacity(files.len());
         let mut base = 0usize;
         for (path, source) in files {
-            let mut p = dg_syntax::parse(&source);
+            let page = dg_syntax::page::is_page(&path, &source);
+            let mut p =
+                if page { dg_syntax::page::parse(&source) } else { dg_syntax::parse(&source) };
             if base + source.len() >= MAX_PROJECT_BYTES {
                 p = dg_syntax::Parsed::default();
                 p.diagnostics.push(Diagnostic::new(
@@ -95,6 +105,7 @@ impl Project {
                 base: file_base,
                 comments: std::mem::take(&mut p.comments),
                 diagnostics: Vec::new(),
+                page,
             });
             parsed.push(p);
         }
@@ -535,6 +546,13 @@ impl Interpreter {
             }
         };
         let statements = machine.ctx.statements;
+        // A page's result is its rendered text.
+        let res = match res {
+            Ok(_) if function.is_none() && source.page => {
+                Ok(Value::text(std::mem::take(&mut machine.creator.page)))
+            }
+            other => other,
+        };
         match res {
             Ok(result) => Outcome { result, error: None, statements },
             Err(err) => {

@@ -62,8 +62,56 @@ pub(crate) enum ExprKind {
         post: bool,
         args: Vec<Expr>,
     },
+    /// `Form[criteria] sort by … range from … to …`: a record collection.
+    Fetch(Box<FetchIr>),
+    /// `coll.count()`, `Form[c].sum(F)`, `Form[c].F.getall()`, …
+    Records {
+        recv: Box<Expr>,
+        func: RecordFn,
+        field: Option<Box<str>>,
+    },
+    /// `insert into Form [ Field = value … ]`: the new record's ID.
+    Insert {
+        form: Box<str>,
+        fields: Vec<(Box<str>, Span, Expr)>,
+    },
+    /// `input.Field` in a form script.
+    Input(Box<str>),
     /// Parsed but not runnable outside Zoho (Creator forms, …).
     Unsupported(Box<str>),
+}
+
+/// A Creator record fetch with unevaluated right-hand sides.
+pub(crate) struct FetchIr {
+    pub form: Box<str>,
+    pub criteria: CritIr,
+    pub sort: Option<(Box<str>, bool)>,
+    pub range: Option<(Expr, Expr)>,
+    /// Every field name the criteria and `sort by` mention, with its span, to point at
+    /// the one the host reports unknown.
+    pub fields: Vec<(Box<str>, Span)>,
+}
+
+pub(crate) enum CritIr {
+    All,
+    And(Vec<CritIr>),
+    Or(Vec<CritIr>),
+    Not(Box<CritIr>),
+    Compare(Box<str>, crate::creator::CompareOp, Expr),
+    Text(Box<str>, crate::creator::TextOp, Expr),
+    Empty(Box<str>),
+}
+
+/// Aggregate functions of a record collection.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum RecordFn {
+    Count,
+    Sum,
+    Avg,
+    Maximum,
+    Minimum,
+    Distinct,
+    GetAll,
 }
 
 pub(crate) struct Task {
@@ -109,6 +157,18 @@ pub(crate) enum StmtKind {
         slot: Option<u32>,
         handler: Vec<Stmt>,
     },
+    /// `delete from Form[criteria];`
+    Delete(Box<FetchIr>),
+    /// `alert …;`, `cancel submit;`, `hide Field;`, `openUrl(…)`: recorded by the host.
+    FormAction {
+        action: Box<str>,
+        field: Option<Box<str>>,
+        value: Option<Expr>,
+    },
+    /// `input.Field = value;`
+    SetInput(Box<str>, Expr),
+    /// Page text or `<%= expr %>`: appended to the page being rendered.
+    PageOutput(Expr),
     Unsupported(Box<str>),
 }
 

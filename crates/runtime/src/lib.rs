@@ -17,6 +17,7 @@
 pub mod alloc;
 mod builtins;
 mod compile;
+pub mod creator;
 mod ctx;
 mod error;
 mod eval;

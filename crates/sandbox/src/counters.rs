@@ -56,6 +56,11 @@ impl Counters {
         self.tick().format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
     }
 
+    /// The next write time in Creator format: `15-Jan-2024 10:30:00`.
+    pub(crate) fn creator_time(&mut self) -> String {
+        self.tick().format("%d-%b-%Y %H:%M:%S").to_string()
+    }
+
     /// The next write time in Books format: `2024-01-15T10:30:00+0000`.
     pub(crate) fn books_time(&mut self) -> String {
         self.tick().format("%Y-%m-%dT%H:%M:%S+0000").to_string()

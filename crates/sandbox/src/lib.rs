@@ -1,4 +1,6 @@
-//! In-process fakes of the Zoho Bigin v2, Books v3 and CRM v2 REST APIs.
+//! In-process fakes of the Zoho Bigin v2, Books v3, CRM v2 and Creator v2 REST APIs, and
+//! the Creator application Deluge record statements (`Form[criteria]`, `insert into`, …)
+//! work on.
 //!
 //! `dg run FILE --sandbox [STATE.json]` routes the HTTP requests that `invokeurl` and the
 //! `zoho.bigin.*` / `zoho.books.*` / `zoho.crm.*` integration tasks make to a [`Sandbox`]
@@ -33,6 +35,8 @@ mod books_modules;
 mod books_write;
 mod coql;
 mod counters;
+mod creator;
+mod creator_rest;
 mod criteria;
 mod envelope;
 mod mock;
@@ -44,6 +48,11 @@ mod route;
 mod sandbox;
 mod state;
 
+pub use creator::{
+    CompareOp, CreatorApp, CreatorError, CreatorRecord, Criteria, Fetch, TextOp, DEFAULT_APP,
+    DEFAULT_OWNER, SYSTEM_FIELDS,
+};
+pub use creator_rest::parse_criteria;
 pub use mock::MockRules;
 pub use sandbox::Sandbox;
 
@@ -57,6 +66,9 @@ pub enum Service {
     Books,
     /// Zoho CRM, REST API v2 (any `v*` version segment) under `https://www.zohoapis.{dc}/crm/`.
     Crm,
+    /// Zoho Creator, REST API v2/v2.1 under `https://www.zohoapis.{dc}/creator/v2/data/` or
+    /// `https://creator.zoho.{dc}/api/v2/`.
+    Creator,
 }
 
 impl Service {
@@ -66,6 +78,7 @@ impl Service {
             Service::Bigin => "bigin",
             Service::Books => "books",
             Service::Crm => "crm",
+            Service::Creator => "creator",
         }
     }
 }

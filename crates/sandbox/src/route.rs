@@ -77,9 +77,13 @@ fn service_and_segments(url: &url::Url) -> Option<(Service, Vec<String>)> {
             "bigin" => Service::Bigin,
             "crm" => Service::Crm,
             "books" => Service::Books,
+            "creator" => Service::Creator,
             _ => return None,
         };
         return Some((service, after_version(service, rest)));
+    }
+    if is_creator_host(&host) && first == "api" {
+        return Some((Service::Creator, after_version(Service::Creator, rest)));
     }
     if is_books_host(&host) && first == "api" {
         return Some((Service::Books, after_version(Service::Books, rest)));
@@ -97,8 +101,13 @@ fn after_version(service: Service, rest: &[String]) -> Vec<String> {
         Service::Bigin => matches!(version.as_str(), "v1" | "v2"),
         Service::Books => matches!(version.as_str(), "v3" | "v4"),
         Service::Crm => is_crm_version(version),
+        Service::Creator => matches!(version.as_str(), "v2" | "v2.1"),
     };
-    if known {
+    if known && service == Service::Creator {
+        // `/creator/v2/data/{owner}/…` and `/api/v2/{owner}/…` (older) and
+        // `/api/v2.1/data/{owner}/…`.
+        tail.strip_prefix(&["data".to_string()]).unwrap_or(tail).to_vec()
+    } else if known {
         tail.to_vec()
     } else {
         Vec::new()
@@ -117,6 +126,12 @@ fn is_crm_version(version: &str) -> bool {
 fn is_api_host(host: &str) -> bool {
     let domain = host.strip_prefix("www.").unwrap_or(host);
     domain.strip_prefix("zohoapis.").is_some_and(|dc| DATA_CENTRES.contains(&dc))
+}
+
+fn is_creator_host(host: &str) -> bool {
+    ["creator.zoho.", "www.creator.zoho.", "creatorapp.zoho."]
+        .iter()
+        .any(|p| host.strip_prefix(p).is_some_and(|dc| DATA_CENTRES.contains(&dc)))
 }
 
 fn is_books_host(host: &str) -> bool {
@@ -153,6 +168,10 @@ mod tests {
             assert_eq!(service_for_url(&crm), Some(Service::Crm));
             assert_eq!(service_for_url(&books_new), Some(Service::Books));
             assert_eq!(service_for_url(&books_old), Some(Service::Books));
+            let creator = format!("https://www.zohoapis.{dc}/creator/v2/data/o/a/report/R");
+            let creator_old = format!("https://creator.zoho.{dc}/api/v2/o/a/report/R");
+            assert_eq!(service_for_url(&creator), Some(Service::Creator));
+            assert_eq!(service_for_url(&creator_old), Some(Service::Creator));
         }
     }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::counters::Counters;
+use crate::creator::{CreatorApp, CreatorError, CreatorRecord, Fetch};
 use crate::modules::Modules;
 use crate::route::Call;
 use crate::{books, envelope, records, route, state, Request, Response, SandboxError, Service};
@@ -29,6 +30,7 @@ pub struct Sandbox {
     pub(crate) bigin: Modules,
     pub(crate) books: BooksState,
     pub(crate) crm: Modules,
+    pub(crate) creator: CreatorApp,
     pub(crate) outbox: Vec<Value>,
     pub(crate) counters: Counters,
     tokens: BTreeMap<String, Service>,
@@ -51,6 +53,7 @@ impl Sandbox {
                 modules: Modules::default(),
             },
             crm: Modules::default(),
+            creator: CreatorApp::default(),
             outbox: Vec::new(),
             counters: Counters::new(),
             tokens: BTreeMap::new(),
@@ -97,13 +100,58 @@ impl Sandbox {
             return match service {
                 Service::Books => envelope::books_unauthorized(),
                 Service::Bigin | Service::Crm => envelope::zoho_invalid_token(),
+                Service::Creator => crate::creator_rest::invalid_token(),
             };
         }
         match service {
             Service::Bigin => records::handle(&mut self.bigin, &mut self.counters, service, &call),
             Service::Crm => records::handle(&mut self.crm, &mut self.counters, service, &call),
             Service::Books => books::handle(&mut self.books, &mut self.counters, &call),
+            Service::Creator => {
+                crate::creator_rest::handle(&mut self.creator, &mut self.counters, &call)
+            }
         }
+    }
+
+    /// Puts the Creator application back as it is in `from` (the rollback of a cancelled
+    /// form submission); other services keep their state.
+    pub fn restore_creator(&mut self, from: &Sandbox) {
+        self.creator = from.creator.clone();
+    }
+
+    /// The Creator application (`creator` in the state file).
+    pub fn creator(&self) -> &CreatorApp {
+        &self.creator
+    }
+
+    /// `Form[criteria] sort by … range from … to …`: copies of the selected records.
+    pub fn creator_fetch(&self, fetch: &Fetch) -> Result<Vec<CreatorRecord>, CreatorError> {
+        self.creator.fetch(fetch)
+    }
+
+    /// `insert into Form [ … ]`: adds a record, returns its new `ID`. `Added_User` is
+    /// accepted and ignored (the sandbox has one user); other system fields are refused.
+    pub fn creator_insert(
+        &mut self,
+        form: &str,
+        fields: &CreatorRecord,
+    ) -> Result<i64, CreatorError> {
+        self.creator.insert(form, fields, &mut self.counters)
+    }
+
+    /// `record.Field = value`: sets fields of the record of `form` with `id`; returns it.
+    pub fn creator_update(
+        &mut self,
+        form: &str,
+        id: &Value,
+        fields: &CreatorRecord,
+    ) -> Result<CreatorRecord, CreatorError> {
+        self.creator.update(form, id, fields, &mut self.counters)
+    }
+
+    /// `delete from Form[criteria]`: removes the selected records and returns them.
+    pub fn creator_delete(&mut self, fetch: &Fetch) -> Result<Vec<CreatorRecord>, CreatorError> {
+        self.creator.delete(fetch)
     }
 
     /// Keeps a mail a script sent (`sendmail`); it is saved under `"outbox"`.

@@ -21,6 +21,7 @@ struct StateFile {
     bigin: Option<ModulesFile>,
     books: Option<BooksFile>,
     crm: Option<ModulesFile>,
+    creator: Option<Value>,
     outbox: Option<Vec<Value>>,
 }
 
@@ -104,6 +105,9 @@ pub(crate) fn load(text: &str) -> Result<Sandbox, SandboxError> {
     }
     sandbox.outbox = file.outbox.unwrap_or_default();
     normalise_ids(&mut sandbox)?;
+    if let Some(creator) = file.creator {
+        sandbox.creator = crate::creator::load(creator, &mut sandbox.counters)?;
+    }
     Ok(sandbox)
 }
 
@@ -194,12 +198,15 @@ pub(crate) fn save(sandbox: &Sandbox) -> String {
         Value::String(sandbox.books.organization_id.clone()),
     );
     books.extend(sandbox.books.modules.to_value());
-    let state = json!({
+    let mut state = json!({
         "bigin": sandbox.bigin.to_value(),
         "books": books,
         "crm": sandbox.crm.to_value(),
-        "outbox": sandbox.outbox,
     });
+    if sandbox.creator.present {
+        state["creator"] = sandbox.creator.to_value();
+    }
+    state["outbox"] = Value::Array(sandbox.outbox.clone());
     let mut text = serde_json::to_string_pretty(&state).unwrap_or_else(|_| "{}".to_string());
     text.push('\n');
     text

@@ -191,6 +191,9 @@ pub enum StmtKind {
     /// A Zoho Creator form action: `alert "…";`, `cancel submit;`, `hide Field;`, … — the
     /// keyword and its operand, kept so `dg check` accepts form scripts.
     FormAction(Ident, Option<Expr>),
+    /// A Creator page's output: an HTML text chunk (as a text literal) or a `<%= expr %>`
+    /// (see `page.rs`). Appended to the rendered page.
+    PageOutput(Expr),
     Error,
 }
 

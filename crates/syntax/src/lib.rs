@@ -3,6 +3,7 @@
 
 pub mod ast;
 mod diagnostic;
+pub mod page;
 mod parser;
 mod span;
 pub mod token;

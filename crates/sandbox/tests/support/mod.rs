@@ -27,7 +27,7 @@ impl Fixture {
             Some(Service::Bigin) => self.bigin.clone(),
             Some(Service::Books) => self.books.clone(),
             Some(Service::Crm) => self.crm.clone(),
-            None => String::new(),
+            Some(Service::Creator) | None => String::new(),
         };
         self.sandbox.handle(&request(method, url, Some(&token), body))
     }
