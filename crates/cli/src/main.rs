@@ -33,6 +33,8 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Serve the Language Server Protocol over stdin/stdout, for editors (see docs/lsp.md).
+    Lsp,
     /// Manage connections: the services scripts call and their credentials.
     Connections {
         #[command(subcommand)]
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
             Command::Run(args) => run::run(args),
             Command::Check(args) => check::check(args),
             Command::Test(args) => test_cmd::test(args),
+            Command::Lsp => dg_lsp::stdio(),
             Command::Connections { .. } | Command::Init { .. } => 2,
         },
     );
