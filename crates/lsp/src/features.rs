@@ -706,12 +706,19 @@ pub fn code_actions(
             let at = file.lines.position(&file.text, span.start as usize);
             ("Insert `;`".to_string(), ";".to_string(), Range::new(at, at))
         } else if let Some(name) = help.as_deref().and_then(did_you_mean) {
-            if current.is_empty()
-                || !current.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-            {
+            // The span is the name (`lenght`), or a whole call (`standalone.helpr(1)`) whose
+            // callee is the part before `(`.
+            let callee = current.split('(').next().unwrap_or("").trim_end();
+            let is_name = |s: &str| {
+                !s.is_empty()
+                    && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            };
+            if !is_name(callee) || (callee.len() != current.len() && !current.contains('(')) {
                 continue;
             }
-            (format!("Replace with `{name}`"), name.to_string(), d.range)
+            let start = span.start as usize;
+            let range = file.lines.range(&file.text, Span::new(start, start + callee.len()));
+            (format!("Replace with `{name}`"), name.to_string(), range)
         } else {
             continue;
         };

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crossbeam_channel::Sender;
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Notification as _,
@@ -211,10 +211,20 @@ struct Server {
     snippets: bool,
 }
 
-fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, Response> {
-    serde_json::from_value(v).map_err(|e| {
-        Response::new_err(RequestId::from(0), ErrorCode::InvalidParams as i32, e.to_string())
-    })
+/// Why a request is answered with an error.
+struct Failure {
+    code: ErrorCode,
+    message: String,
+}
+
+impl Failure {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Failure {
+        Failure { code, message: message.into() }
+    }
+}
+
+fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, Failure> {
+    serde_json::from_value(v).map_err(|e| Failure::new(ErrorCode::InvalidParams, e.to_string()))
 }
 
 impl Server {
@@ -280,10 +290,7 @@ impl Server {
         let method = req.method.clone();
         match std::panic::catch_unwind(AssertUnwindSafe(|| self.dispatch(req))) {
             Ok(Ok(result)) => Response::new_ok(id, result),
-            Ok(Err(mut e)) => {
-                e.id = id;
-                e
-            }
+            Ok(Err(f)) => Response::new_err(id, f.code as i32, f.message),
             Err(_) => Response::new_err(
                 id,
                 ErrorCode::InternalError as i32,
@@ -302,15 +309,9 @@ impl Server {
         Some(FileText { uri: uri.clone(), path: Some(path), text, version: None })
     }
 
-    fn dispatch(&mut self, req: Request) -> Result<Value, Response> {
+    fn dispatch(&mut self, req: Request) -> Result<Value, Failure> {
         let to = |v: Result<Value, serde_json::Error>| {
-            v.map_err(|e| {
-                Response::new_err(
-                    RequestId::from(0),
-                    ErrorCode::InternalError as i32,
-                    e.to_string(),
-                )
-            })
+            v.map_err(|e| Failure::new(ErrorCode::InternalError, e.to_string()))
         };
         let docs = self.options.docs.clone();
         match req.method.as_str() {
@@ -404,11 +405,7 @@ impl Server {
                 let view = self.files.view(&f, &self.open);
                 match features::rename(&view, pos.position, &p.new_name) {
                     Ok(edit) => to(serde_json::to_value(edit)),
-                    Err(msg) => Err(Response::new_err(
-                        RequestId::from(0),
-                        ErrorCode::InvalidRequest as i32,
-                        msg,
-                    )),
+                    Err(msg) => Err(Failure::new(ErrorCode::InvalidRequest, msg)),
                 }
             }
             Formatting::METHOD => {
@@ -438,9 +435,8 @@ impl Server {
                 let file = self.files.parse(&f);
                 to(serde_json::to_value(features::code_actions(&file, &p.context.diagnostics)))
             }
-            other => Err(Response::new_err(
-                RequestId::from(0),
-                ErrorCode::MethodNotFound as i32,
+            other => Err(Failure::new(
+                ErrorCode::MethodNotFound,
                 format!("dg lsp does not handle {other}"),
             )),
         }

@@ -90,7 +90,13 @@ struct DiskCache {
 /// Parses keyed by text identity: a file is re-parsed only when its text changed.
 #[derive(Default)]
 struct ParseCache {
-    entries: HashMap<String, (Arc<String>, Arc<Parsed>, Arc<LineIndex>)>,
+    entries: HashMap<String, Cached>,
+}
+
+struct Cached {
+    text: Arc<String>,
+    parsed: Arc<Parsed>,
+    lines: Arc<LineIndex>,
 }
 
 /// Shared file access for the request loop and the diagnostics worker.
@@ -164,20 +170,21 @@ impl Files {
     /// Parses a file, reusing the last parse of the same text.
     pub fn parse(&self, f: &FileText) -> FileView {
         let key = f.uri.as_str().to_string();
-        if let Some((text, parsed, lines)) = lock(&self.parses).entries.get(&key) {
-            if Arc::ptr_eq(text, &f.text) || **text == *f.text {
+        if let Some(c) = lock(&self.parses).entries.get(&key) {
+            if Arc::ptr_eq(&c.text, &f.text) || *c.text == *f.text {
                 return FileView {
                     uri: f.uri.clone(),
                     path: f.path.clone(),
-                    text: text.clone(),
-                    parsed: parsed.clone(),
-                    lines: lines.clone(),
+                    text: c.text.clone(),
+                    parsed: c.parsed.clone(),
+                    lines: c.lines.clone(),
                 };
             }
         }
         let parsed = Arc::new(dg_syntax::parse(&f.text));
         let lines = Arc::new(LineIndex::new(&f.text));
-        lock(&self.parses).entries.insert(key, (f.text.clone(), parsed.clone(), lines.clone()));
+        let cached = Cached { text: f.text.clone(), parsed: parsed.clone(), lines: lines.clone() };
+        lock(&self.parses).entries.insert(key, cached);
         FileView { uri: f.uri.clone(), path: f.path.clone(), text: f.text.clone(), parsed, lines }
     }
 

@@ -90,6 +90,27 @@ fn quick_fixes() {
 }
 
 #[test]
+fn a_did_you_mean_on_a_whole_call_replaces_the_callee() {
+    let tmp = tempfile::tempdir().unwrap();
+    let u = uri(&tmp.path().join("a.dg"));
+    let mut c = Client::start(dg_lsp::Options::default());
+    c.open(&u, "void standalone.helper(int n)\n{\n\tinfo n;\n}\nstandalone.helpr(1);\n");
+    let d = c.diagnostics(&u, 1);
+    assert_eq!(codes(&d), ["W0202"]);
+    let actions = c.ok(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": u }, "range": d[0]["range"], "context": { "diagnostics": d } }),
+    );
+    let edit = &actions[0]["edit"]["changes"][&u][0];
+    assert_eq!(edit["newText"], "standalone.helper");
+    assert_eq!(
+        edit["range"],
+        json!({ "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 16 } })
+    );
+    c.shutdown();
+}
+
+#[test]
 fn a_project_across_files() {
     let tmp = tempfile::tempdir().unwrap();
     let root = &std::fs::canonicalize(tmp.path()).unwrap();
