@@ -84,9 +84,9 @@ impl Lsp {
             }) {
                 return n.params["diagnostics"].as_array().unwrap().clone();
             }
-            match self.messages.recv_timeout(Duration::from_secs(20)).expect("diagnostics") {
-                Message::Notification(n) => self.notifications.push(n),
-                _ => {}
+            let msg = self.messages.recv_timeout(Duration::from_secs(20)).expect("diagnostics");
+            if let Message::Notification(n) = msg {
+                self.notifications.push(n);
             }
         }
     }

@@ -1067,3 +1067,57 @@ pub fn signature_help(view: &View, pos: Position, docs: &dyn DocsLookup) -> Opti
         active_parameter: Some(active),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_takes_plain_names_only() {
+        assert_eq!(did_you_mean("did you mean `length`?"), Some("length"));
+        assert_eq!(
+            did_you_mean("did you mean `standalone.f`? Otherwise add the file"),
+            Some("standalone.f")
+        );
+        assert_eq!(did_you_mean("did you mean `a b`?"), None);
+        assert_eq!(did_you_mean("write `==` to compare"), None);
+    }
+
+    #[test]
+    fn leading_comments_of_both_kinds() {
+        let src = "// unrelated\n\n/**\n * Sums.\n * Twice.\n */\n// More.\nint f(int a)\n{\n\treturn a;\n}\n";
+        let parsed = dg_syntax::parse(src);
+        let f = &parsed.program.functions[0];
+        assert_eq!(
+            leading_comment(src, &parsed.comments, f).as_deref(),
+            Some("Sums.\nTwice.\nMore.")
+        );
+        let bare = dg_syntax::parse("int f()\n{\n\treturn 1;\n}\n");
+        assert_eq!(leading_comment("", &bare.comments, &bare.program.functions[0]), None);
+    }
+
+    #[test]
+    fn literal_types() {
+        let p = dg_syntax::parse("a = Map(); b = List:String(); c = '01-Jan-2020'; d = '01-Jan-2020 10:00:00'; e = {1}; f = g();");
+        let types: Vec<Option<Type>> = p
+            .program
+            .stmts
+            .iter()
+            .map(|s| match &s.kind {
+                dg_syntax::ast::StmtKind::Assign { value, .. } => literal_type(value),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            types,
+            [
+                Some(Type::Map),
+                Some(Type::List),
+                Some(Type::Date),
+                Some(Type::DateTime),
+                Some(Type::List),
+                None
+            ]
+        );
+    }
+}
