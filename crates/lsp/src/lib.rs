@@ -16,6 +16,6 @@ mod workspace;
 
 pub use adapters::{Doc, DocsLookup, Formatter, NoFormatter, RuntimeDocs};
 pub use diagnostics::check as check_document;
-pub use server::{capabilities, registry_links, run, stdio, Options};
+pub use server::{capabilities, registry_links, run, stdio, stdio_with, Options};
 pub use text::{apply_changes, LineIndex};
 pub use workspace::{FileText, Files};

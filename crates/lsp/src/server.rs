@@ -183,10 +183,16 @@ pub fn run(connection: Connection, mut options: Options) -> Result<(), BoxError>
     Ok(())
 }
 
-/// `dg lsp`: serves over stdin/stdout. Returns the process exit code.
+/// `dg lsp`: serves over stdin/stdout with the default [`Options`]. Returns the process exit
+/// code.
 pub fn stdio() -> u8 {
+    stdio_with(Options::default())
+}
+
+/// [`stdio`] with other seams (a docs catalog, a formatter).
+pub fn stdio_with(options: Options) -> u8 {
     let (connection, io) = Connection::stdio();
-    let result = run(connection, Options::default());
+    let result = run(connection, options);
     let joined = io.join();
     match (result, joined) {
         (Ok(()), Ok(())) => 0,
