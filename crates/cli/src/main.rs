@@ -40,6 +40,8 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Serve the Language Server Protocol over stdin/stdout, for editors (see docs/lsp.md).
+    Lsp,
     /// Manage connections: the services scripts call and their credentials.
     Connections {
         #[command(subcommand)]
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
             Command::Check(args) => check::check(args),
             Command::Fmt(args) => fmt_cmd::fmt(args),
             Command::Test(args) => test_cmd::test(args),
+            Command::Lsp => dg_lsp::stdio(),
             Command::Connections { .. } | Command::Init { .. } => 2,
         },
     );

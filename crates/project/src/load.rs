@@ -58,6 +58,12 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Every file of the project rooted at `root` (the folder holding `dg.toml`), as absolute
+/// paths, sorted: for tools (the language server) that read some files from elsewhere.
+pub fn project_files(root: &Path, config: &Config) -> Vec<PathBuf> {
+    discover(root, root, config)
+}
+
 fn globs(patterns: &[String]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for p in patterns {

@@ -170,7 +170,7 @@ pub(crate) fn lookup(name: &str) -> Option<&'static Candidates> {
 }
 
 /// Names of the builtins that may take a receiver of type `t`.
-pub(crate) fn names_for(t: crate::Type) -> Vec<&'static str> {
+pub fn names_for(t: crate::Type) -> Vec<&'static str> {
     let mut names: Vec<_> = index()
         .iter()
         .filter(|(_, cands)| cands.iter().any(|b| b.recv != Recv::None && b.recv.may_accept(t)))
@@ -181,7 +181,7 @@ pub(crate) fn names_for(t: crate::Type) -> Vec<&'static str> {
 }
 
 /// The usual spelling of a builtin (`toUpperCase` for `touppercase`), from Zoho's names.
-pub(crate) fn display_name(lower: &str) -> Option<&'static str> {
+pub fn display_name(lower: &str) -> Option<&'static str> {
     DISPLAY_NAMES.iter().copied().find(|n| n.eq_ignore_ascii_case(lower))
 }
 

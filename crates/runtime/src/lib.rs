@@ -29,6 +29,8 @@ mod suggest;
 pub mod value;
 
 pub use builtins::names as builtin_names;
+// For the language server: methods by receiver type, and their usual spelling.
+pub use builtins::{display_name as builtin_display_name, names_for as builtin_names_for};
 pub use error::{ErrorKind, Result, RuntimeError};
 pub use host::{Host, HttpBody, HttpRequest, HttpResponse, MultipartPart, RecordingHost};
 pub use interp::{
