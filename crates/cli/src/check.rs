@@ -2,7 +2,7 @@
 
 use clap::Args;
 use dg_cli::render;
-use dg_project::{load_paths, Loaded};
+use dg_project::{check_paths, Loaded};
 use dg_runtime::{Project, Script};
 use dg_syntax::Severity;
 use std::path::PathBuf;
@@ -94,7 +94,7 @@ pub fn check(args: CheckArgs) -> u8 {
     let projects: Vec<Loaded> = if paths.is_empty() {
         Vec::new()
     } else {
-        match load_paths(&paths) {
+        match check_paths(&paths) {
             Ok(p) => p,
             Err(e) => {
                 eprintln!("error: {e}");

@@ -232,9 +232,7 @@ fn load_case_project(
     paths.extend(include.iter().map(|i| dir.join(i)));
     let projects = dg_project::load_paths(&paths).map_err(|e| e.to_string())?;
     if projects.len() > 1 {
-        return Err(format!(
-            "the script and its `include` files belong to different projects: put them under one dg.toml"
-        ));
+        return Err("the script and its `include` files belong to different projects: put them under one dg.toml".into());
     }
     let loaded = projects.into_iter().next().ok_or("nothing to test")?;
     if let Some((path, msg)) = loaded.unreadable.first() {

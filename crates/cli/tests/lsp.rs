@@ -164,7 +164,11 @@ fn dg_lsp_over_stdio() {
         "textDocument/formatting",
         json!({ "textDocument": { "uri": um }, "options": { "tabSize": 4, "insertSpaces": false } }),
     );
-    assert_eq!(fmt, json!([]));
+    // dg fmt's formatter: one edit replacing the document with its formatted text.
+    let edits = fmt.as_array().expect("edits");
+    assert_eq!(edits.len(), 1, "{fmt}");
+    let text = edits[0]["newText"].as_str().unwrap_or("");
+    assert!(text.contains("r = invokeurl\n[\n\turl :"), "{text}");
 
     let r = lsp.request("shutdown", Value::Null);
     assert!(r.error.is_none());

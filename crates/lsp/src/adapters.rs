@@ -100,3 +100,63 @@ impl Formatter for NoFormatter {
         None
     }
 }
+
+/// Docs from `dg_catalog`: signature, one line and Zoho's help link for every builtin and
+/// `zoho.*` task (the server's default).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CatalogDocs;
+
+impl DocsLookup for CatalogDocs {
+    fn builtin(&self, name: &str) -> Option<Doc> {
+        let b = dg_catalog::builtin(name)?;
+        let signature =
+            b.forms.iter().map(|f| format!("{} → {}", f.signature, f.returns)).collect::<Vec<_>>();
+        let form = &b.forms[0];
+        Some(Doc {
+            name: b.name.clone(),
+            signature: Some(signature.join("\n")),
+            summary: Some(form.summary.clone()),
+            link: Some(form.url.clone()),
+        })
+    }
+
+    fn task(&self, name: &str) -> Option<Doc> {
+        let t = dg_catalog::task(name)?;
+        Some(Doc {
+            name: t.display.clone(),
+            signature: Some(format!("{} → {}", t.signature(), t.returns)),
+            summary: Some(t.summary.clone()),
+            link: Some(t.url.clone()),
+        })
+    }
+
+    fn builtins(&self) -> Vec<String> {
+        dg_catalog::builtins()
+            .iter()
+            .flat_map(|b| b.names().map(str::to_string).collect::<Vec<_>>())
+            .filter(|n| !n.contains('.'))
+            .collect()
+    }
+
+    fn tasks(&self) -> Vec<String> {
+        let mut names: Vec<String> =
+            dg_catalog::tasks().iter().map(|t| t.display.clone()).collect();
+        names.extend(RuntimeDocs.tasks());
+        names
+    }
+}
+
+/// `dg fmt`'s formatter (the server's default).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DgFormatter;
+
+impl Formatter for DgFormatter {
+    fn format(&self, source: &str, config: &FormatConfig) -> Option<String> {
+        let indent = match config.indent {
+            dg_project::Indent::Tab => dg_fmt::Indent::Tab,
+            dg_project::Indent::Spaces(n) => dg_fmt::Indent::Spaces(n),
+        };
+        let options = dg_fmt::Options { indent, line_width: usize::from(config.line_width) };
+        dg_fmt::format(source, &options).ok()
+    }
+}

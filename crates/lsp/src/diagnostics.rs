@@ -76,7 +76,7 @@ pub fn check(
     open: &HashMap<Uri, FileText>,
 ) -> Vec<PublishDiagnosticsParams> {
     let (info, texts) = files.project_texts(doc, open);
-    let options = CheckOptions { allow: info.config.allow.clone() };
+    let options = CheckOptions { allow: info.config.allow.clone(), check_only: true };
     let sources = texts
         .iter()
         .map(|t| {

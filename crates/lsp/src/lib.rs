@@ -14,7 +14,9 @@ mod text;
 mod walk;
 mod workspace;
 
-pub use adapters::{Doc, DocsLookup, Formatter, NoFormatter, RuntimeDocs};
+pub use adapters::{
+    CatalogDocs, DgFormatter, Doc, DocsLookup, Formatter, NoFormatter, RuntimeDocs,
+};
 pub use diagnostics::check as check_document;
 pub use server::{capabilities, registry_links, run, stdio, stdio_with, Options};
 pub use text::{apply_changes, LineIndex};

@@ -28,7 +28,7 @@ use lsp_types::{
 };
 use serde_json::Value;
 
-use crate::adapters::{DocsLookup, Formatter, NoFormatter, RuntimeDocs};
+use crate::adapters::{CatalogDocs, DgFormatter, DocsLookup, Formatter};
 use crate::diagnostics::{self, Event};
 use crate::features;
 use crate::text::apply_changes;
@@ -51,8 +51,8 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Options {
         Options {
-            docs: Arc::new(RuntimeDocs),
-            formatter: Arc::new(NoFormatter),
+            docs: Arc::new(CatalogDocs),
+            formatter: Arc::new(DgFormatter),
             debounce: Duration::from_millis(150),
             links: Arc::new(registry_links),
         }

@@ -8,4 +8,4 @@ mod config;
 mod load;
 
 pub use config::{Config, ConfigError, FormatConfig, Indent, CONFIG_FILE};
-pub use load::{find_root, load_paths, project_files, Loaded, ProjectError};
+pub use load::{check_paths, find_root, load_paths, project_files, Loaded, ProjectError};

@@ -117,6 +117,16 @@ fn read(path: &Path) -> Result<String, String> {
 /// whole file set, resolved together), and one more project of the named paths that are in
 /// no project. Order of the result: projects in order of first mention.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<Loaded>, ProjectError> {
+    load(paths, false)
+}
+
+/// [`load_paths`] for diagnostics only (`dg check`): the projects keep no code, so a huge file
+/// needs about half the memory; they cannot be run.
+pub fn check_paths(paths: &[PathBuf]) -> Result<Vec<Loaded>, ProjectError> {
+    load(paths, true)
+}
+
+fn load(paths: &[PathBuf], check_only: bool) -> Result<Vec<Loaded>, ProjectError> {
     // root (None = ad hoc) → named paths (canonical)
     let mut groups: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
     let mut order: Vec<Option<PathBuf>> = Vec::new();
@@ -133,14 +143,14 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<Loaded>, ProjectError> {
     for root in order {
         let named = groups.remove(&root).unwrap_or_default();
         out.push(match root {
-            Some(root) => load_rooted(root, &named)?,
-            None => load_ad_hoc(&named),
+            Some(root) => load_rooted(root, &named, check_only)?,
+            None => load_ad_hoc(&named, check_only),
         });
     }
     Ok(out)
 }
 
-fn load_rooted(root: PathBuf, named: &[PathBuf]) -> Result<Loaded, ProjectError> {
+fn load_rooted(root: PathBuf, named: &[PathBuf], check_only: bool) -> Result<Loaded, ProjectError> {
     let config_path = root.join(CONFIG_FILE);
     let shown = display(&config_path);
     let text = read(&config_path).map_err(|message| ProjectError::Config {
@@ -165,10 +175,10 @@ fn load_rooted(root: PathBuf, named: &[PathBuf]) -> Result<Loaded, ProjectError>
             .collect()
     };
     let targets = targets_of(&files);
-    Ok(build(Some(root), config, files, targets))
+    Ok(build(Some(root), config, files, targets, check_only))
 }
 
-fn load_ad_hoc(named: &[PathBuf]) -> Loaded {
+fn load_ad_hoc(named: &[PathBuf], check_only: bool) -> Loaded {
     let config = Config::default();
     let mut files = Vec::new();
     for n in named {
@@ -181,7 +191,7 @@ fn load_ad_hoc(named: &[PathBuf]) -> Loaded {
     files.sort();
     files.dedup();
     let targets = (0..files.len()).collect();
-    build(None, config, files, targets)
+    build(None, config, files, targets, check_only)
 }
 
 fn build(
@@ -189,6 +199,7 @@ fn build(
     config: Config,
     files: Vec<PathBuf>,
     targets: Vec<usize>,
+    check_only: bool,
 ) -> Loaded {
     let mut sources = Vec::with_capacity(files.len());
     let mut unreadable = Vec::new();
@@ -204,7 +215,7 @@ fn build(
             Err(msg) => unreadable.push((display(path), msg)),
         }
     }
-    let options = CheckOptions { allow: config.allow.clone() };
+    let options = CheckOptions { allow: config.allow.clone(), check_only };
     let project = Project::new(sources, &options);
     Loaded { root, config, project, targets: kept_targets, unreadable }
 }

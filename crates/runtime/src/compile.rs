@@ -56,7 +56,9 @@ struct Index {
 /// Compiles the files of a project together: one function index, so any file may call a
 /// function any other file defines. The first definition of a name (in file order, then
 /// source order) is the one that runs; later ones are reported.
-pub(crate) fn compile(units: &[Unit<'_>]) -> Compiled {
+/// `check_only`: report diagnostics but keep no code (each statement's IR is dropped as soon
+/// as it is built), so checking a huge file holds its syntax tree only.
+pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
     let mut index = Index {
         by_name: FxHashMap::default(),
         arities: Vec::new(),
@@ -107,7 +109,8 @@ pub(crate) fn compile(units: &[Unit<'_>]) -> Compiled {
                 f.params.iter().map(|p| p.ty.name.to_ascii_lowercase()).collect();
             let mut c = FnCompiler::new(&index, &params, &mut diags, unit.base);
             c.collect_block(&f.body.stmts);
-            let body = c.block(&f.body.stmts);
+            let body =
+                if check_only { c.check_block(&f.body.stmts) } else { c.block(&f.body.stmts) };
             let slots = c.slot_names;
             functions.push(Function {
                 name: f.qualified_name(),
@@ -122,7 +125,11 @@ pub(crate) fn compile(units: &[Unit<'_>]) -> Compiled {
             let mut c = FnCompiler::new(&index, &[], &mut diags, unit.base);
             c.in_main = true;
             c.collect_block(&unit.program.stmts);
-            let body = c.block(&unit.program.stmts);
+            let body = if check_only {
+                c.check_block(&unit.program.stmts)
+            } else {
+                c.block(&unit.program.stmts)
+            };
             Function {
                 name: "main".into(),
                 file: file as u32,
@@ -193,6 +200,46 @@ impl<'a> FnCompiler<'a> {
             d = d.with_help(format!("did you mean `{}`?", display_name(near)));
         }
         self.diags.push(d);
+    }
+
+    /// A `zoho.*` task against the catalog: a name close to a known task of a covered product
+    /// is a misspelling (`zoho.crm.getRecordByld`); a confirmed task called with too few or too
+    /// many arguments is reported. Unknown names with nothing close are left alone: Zoho has
+    /// tasks the catalog does not list.
+    fn check_task(&mut self, written: &str, lower: &str, given: usize, span: Span) {
+        match dg_catalog::task(lower) {
+            Some(t) => {
+                if t.confirmed && !(t.min_args..=t.max_args).contains(&given) {
+                    let want = if t.min_args == t.max_args {
+                        format!("{}", t.min_args)
+                    } else {
+                        format!("{} to {}", t.min_args, t.max_args)
+                    };
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::ArgumentCount,
+                            format!("No. of arguments mismatches for the function {}", t.display),
+                            span,
+                        )
+                        .with_label(format!("takes {want} arguments, {given} given"))
+                        .with_help(t.signature()),
+                    );
+                }
+            }
+            None => {
+                if let Some(near) = dg_catalog::suggest_task(lower) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnknownTask,
+                            format!("unknown task '{written}'"),
+                            span,
+                        )
+                        .with_label("not a Zoho integration task")
+                        .with_help(format!("did you mean `{}`?", near.display)),
+                    );
+                }
+            }
+        }
     }
 
     /// A builtin called with a number of arguments none of its forms takes.
@@ -313,6 +360,14 @@ impl<'a> FnCompiler<'a> {
     }
 
     // ---- pass 2: statements ----
+
+    /// Compiles top-level statements for their diagnostics only, keeping nothing.
+    fn check_block(&mut self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
+        for s in stmts.iter().filter(|s| !is_empty_stmt(s)) {
+            drop(self.stmt(s));
+        }
+        Vec::new()
+    }
 
     fn block(&mut self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
         stmts.iter().filter(|s| !is_empty_stmt(s)).map(|s| self.stmt(s)).collect()
@@ -644,6 +699,7 @@ impl<'a> FnCompiler<'a> {
                 return ExprKind::Builtin { name: lower.into(), cands, args: self.exprs(args) };
             }
             if lower.starts_with("zoho.") {
+                self.check_task(&qualified, &lower, args.len(), span);
                 return ExprKind::Integration { name: lower.into(), args: self.exprs(args) };
             }
             if !path.contains('.') && !is_known_method(&name.name) {

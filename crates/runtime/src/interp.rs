@@ -63,6 +63,9 @@ impl SourceFile {
 pub struct CheckOptions {
     /// Warning codes never reported (from `dg.toml`'s `[check] allow = [...]`).
     pub allow: Vec<Code>,
+    /// Only diagnostics are wanted (`dg check`): no code is kept, which halves the memory a
+    /// huge file needs; such a project cannot run.
+    pub check_only: bool,
 }
 
 /// Several files parsed and resolved together, ready to run any number of times: every
@@ -70,6 +73,7 @@ pub struct CheckOptions {
 pub struct Project {
     files: Vec<SourceFile>,
     compiled: Compiled,
+    check_only: bool,
 }
 
 /// Largest total size of a project's sources (spans are 32-bit offsets).
@@ -120,7 +124,7 @@ impl Project {
                 base: f.base,
             })
             .collect();
-        let compiled = compile(&units);
+        let compiled = compile(&units, options.check_only);
         drop(units);
         for (file, p) in sources.iter_mut().zip(parsed) {
             file.diagnostics = p.diagnostics;
@@ -146,7 +150,7 @@ impl Project {
             });
             file.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
         }
-        Project { files: sources, compiled }
+        Project { files: sources, compiled, check_only: options.check_only }
     }
 
     pub fn files(&self) -> &[SourceFile] {
@@ -454,6 +458,9 @@ impl Interpreter {
             }
         };
         let fail = |kind, message: String| fail_at(kind, message, None, None);
+        if project.check_only {
+            return fail(FailureKind::Usage, "this project was loaded for checking only".into());
+        }
         let Some(source) = project.files.get(file) else {
             return fail(FailureKind::Usage, format!("the project has no file number {file}"));
         };

@@ -412,7 +412,12 @@ impl<'s> Parser<'s> {
                 let expected =
                     if allow_eq { "a field such as `Name = …`" } else { "a key such as `url:`" };
                 self.unexpected(expected);
+                let before = self.peek_span().start;
                 self.skip_to_task_key(allow_eq);
+                if self.peek_span().start == before {
+                    // A `;` or `}` inside the block: the `]` is missing; stop here.
+                    break;
+                }
                 continue;
             }
             let mut key = String::new();

@@ -207,3 +207,14 @@ fn multi_word_task_keys_are_zohos() {
     let d = errs("r = invokeurl [ my url: \"x\" type: GET ];");
     assert_eq!(d.len(), 1, "{d:#?}");
 }
+
+#[test]
+fn task_block_cut_by_a_semicolon_ends() {
+    // Found by the fuzzer: junk then `;` inside `insert into … [` looped forever.
+    for src in
+        ["x = insert into Orders [ 1 ; ]", "sendmail [ \"a\" } ]", "r = invokeurl [ url: u ( ; ]"]
+    {
+        let p = parse(src);
+        assert!(p.has_errors(), "{src}");
+    }
+}
