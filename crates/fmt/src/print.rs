@@ -41,7 +41,7 @@ fn prec(op: BinOp) -> u8 {
         BinOp::Or => 3,
         BinOp::And => 4,
         BinOp::Eq | BinOp::Ne => 5,
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 6,
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::In | BinOp::NotIn => 6,
         BinOp::Add | BinOp::Sub => 7,
         BinOp::Mul | BinOp::Div | BinOp::Rem => 8,
     }

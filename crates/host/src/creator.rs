@@ -58,6 +58,8 @@ fn criteria(c: &Criteria) -> dg_sandbox::Criteria {
                 CompareOp::Le => dg_sandbox::CompareOp::Le,
                 CompareOp::Gt => dg_sandbox::CompareOp::Gt,
                 CompareOp::Ge => dg_sandbox::CompareOp::Ge,
+                CompareOp::In => dg_sandbox::CompareOp::In,
+                CompareOp::NotIn => dg_sandbox::CompareOp::NotIn,
             },
             value: value_to_json(value),
         },

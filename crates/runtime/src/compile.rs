@@ -532,7 +532,7 @@ impl<'a> FnCompiler<'a> {
                 let (l, r) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
                 if let (ExprKind::Local(slot), ExprKind::Const(Value::Int(n))) = (&l.kind, &r.kind)
                 {
-                    if !matches!(op, BinOp::And | BinOp::Or) {
+                    if !matches!(op, BinOp::And | BinOp::Or | BinOp::In | BinOp::NotIn) {
                         return Expr {
                             kind: ExprKind::LocalInt(*op, *slot, *n),
                             span: self.global(span),

@@ -14,6 +14,10 @@ pub enum CompareOp {
     Le,
     Gt,
     Ge,
+    /// `Field in list`: equal to one of the list's values.
+    In,
+    /// `Field not in list`.
+    NotIn,
 }
 
 /// A text test: `Field.contains(x)`, `notContains`, `startsWith`, `endsWith`.

@@ -75,6 +75,10 @@ pub enum CompareOp {
     Gt,
     /// `>=`
     Ge,
+    /// `in`: equal to one of the values of a list.
+    In,
+    /// `not in`: equal to none of them (an empty field is in no list).
+    NotIn,
 }
 
 /// A text test of a criteria condition.
@@ -524,6 +528,13 @@ fn equal(a: &Value, b: &Value) -> bool {
 }
 
 fn compare_matches(have: &Value, op: CompareOp, want: &Value) -> bool {
+    if matches!(op, CompareOp::In | CompareOp::NotIn) {
+        let found = match want {
+            Value::Array(items) => !is_empty(have) && items.iter().any(|w| equal(have, w)),
+            other => !is_empty(have) && equal(have, other),
+        };
+        return found == (op == CompareOp::In);
+    }
     if want.is_null() {
         return match op {
             CompareOp::Eq => is_empty(have),
@@ -544,7 +555,7 @@ fn compare_matches(have: &Value, op: CompareOp, want: &Value) -> bool {
                 CompareOp::Le => order != Ordering::Greater,
                 CompareOp::Gt => order == Ordering::Greater,
                 CompareOp::Ge => order != Ordering::Less,
-                CompareOp::Eq | CompareOp::Ne => false,
+                CompareOp::Eq | CompareOp::Ne | CompareOp::In | CompareOp::NotIn => false,
             }
         }
     }
@@ -747,6 +758,10 @@ mod tests {
         assert_eq!(all(cmp("Status", CompareOp::Eq, Value::Null)), ["4001", "4002"]);
         assert_eq!(all(cmp("Status", CompareOp::Ne, json!("Open"))), ["4001", "4002"]);
         assert_eq!(all(cmp("ID", CompareOp::Ne, json!(0))).len(), 3);
+        assert_eq!(all(cmp("Customer", CompareOp::In, json!(["Grace", "Ada"]))), ["4001", "4002"]);
+        assert_eq!(all(cmp("Customer", CompareOp::In, json!(["Grace"]))).len(), 1);
+        assert_eq!(all(cmp("Customer", CompareOp::NotIn, json!(["Grace"]))).len(), 2);
+        assert_eq!(all(cmp("Status", CompareOp::In, json!([]))).len(), 0);
         assert_eq!(
             all(Criteria::Text {
                 field: "Customer".into(),

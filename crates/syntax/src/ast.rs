@@ -31,6 +31,10 @@ pub enum BinOp {
     Ge,
     And,
     Or,
+    /// `x in list` (Deluge's list operator, mostly in Creator criteria).
+    In,
+    /// `x not in list`.
+    NotIn,
 }
 
 impl BinOp {
@@ -49,6 +53,8 @@ impl BinOp {
             BinOp::Ge => ">=",
             BinOp::And => "&&",
             BinOp::Or => "||",
+            BinOp::In => "in",
+            BinOp::NotIn => "not in",
         }
     }
 }

@@ -117,6 +117,8 @@ impl FnCompiler<'_> {
                     BinOp::Le => CompareOp::Le,
                     BinOp::Gt => CompareOp::Gt,
                     BinOp::Ge => CompareOp::Ge,
+                    BinOp::In => CompareOp::In,
+                    BinOp::NotIn => CompareOp::NotIn,
                     other => {
                         return self.criteria_error(
                             format!("`{}` is not a criteria operator", other.symbol()),

@@ -14,6 +14,26 @@ impl Machine<'_, '_> {
             return int_op(op, *a, *b);
         }
         match op {
+            BinOp::In | BinOp::NotIn => {
+                let found = match &r {
+                    Value::List(items) => match items.try_borrow() {
+                        Ok(items) => items.iter().any(|v| v.loose_eq(&l)),
+                        Err(_) => false,
+                    },
+                    Value::Map(m) => match m.try_borrow() {
+                        Ok(m) => m.contains_key(&l),
+                        Err(_) => false,
+                    },
+                    _ => {
+                        return fail(format!(
+                            "'{}' needs a list on its right, not {}",
+                            op.symbol(),
+                            r.ty().name()
+                        ))
+                    }
+                };
+                Ok(Value::Bool(found == (op == BinOp::In)))
+            }
             BinOp::Add => self.add(l, r),
             BinOp::Sub => sub(l, r),
             BinOp::Mul | BinOp::Div | BinOp::Rem => match (l.as_f64(), r.as_f64()) {
@@ -107,6 +127,9 @@ pub(crate) fn int_op(op: BinOp, a: i64, b: i64) -> Result<Value> {
         BinOp::Gt => Value::Bool(a > b),
         BinOp::Ge => Value::Bool(a >= b),
         BinOp::And | BinOp::Or => return type_error(op, &Value::Int(a), &Value::Int(b)),
+        BinOp::In | BinOp::NotIn => {
+            return fail(format!("'{}' needs a list on its right, not NUMBER", op.symbol()))
+        }
     })
 }
 

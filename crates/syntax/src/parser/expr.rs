@@ -24,6 +24,12 @@ impl<'s> Parser<'s> {
     /// The binary operator ahead and its precedence (higher binds tighter).
     fn binop(&mut self) -> Option<(BinOp, u8)> {
         let in_condition = self.in_condition;
+        if self.at_word("in") {
+            return Some((BinOp::In, 6));
+        }
+        if self.at_word("not") && self.at_word_n(1, "in") {
+            return Some((BinOp::NotIn, 6));
+        }
         Some(match self.peek()? {
             Token::OrOr => (BinOp::Or, 3),
             Token::AndAnd => (BinOp::And, 4),
@@ -68,7 +74,10 @@ impl<'s> Parser<'s> {
             if lbp < min {
                 break;
             }
-            let (tok, span) = self.bump();
+            let (tok, mut span) = self.bump();
+            if op == BinOp::NotIn {
+                span = span.to(self.bump().1);
+            }
             if tok == Token::Assign {
                 self.warn(
                     Diagnostic::new(Code::AssignInCondition, "`=` used as a comparison", span)

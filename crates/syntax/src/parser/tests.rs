@@ -218,3 +218,13 @@ fn task_block_cut_by_a_semicolon_ends() {
         assert!(p.has_errors(), "{src}");
     }
 }
+
+#[test]
+fn in_and_not_in_are_comparisons() {
+    let p = ok("r = Orders[Status in {\"Open\", \"Hold\"} && Customer not in names];\nfor each x in list { info x in other; }");
+    let StmtKind::Assign { value, .. } = &p.stmts[0].kind else { panic!() };
+    let ExprKind::Index(_, crit) = &value.kind else { panic!("{value:?}") };
+    let ExprKind::Binary(BinOp::And, l, r) = &crit.kind else { panic!("{crit:?}") };
+    assert!(matches!(l.kind, ExprKind::Binary(BinOp::In, ..)));
+    assert!(matches!(r.kind, ExprKind::Binary(BinOp::NotIn, ..)));
+}
