@@ -46,6 +46,11 @@ pub trait DocsLookup: Send + Sync {
     fn builtins(&self) -> Vec<String>;
     /// Every `zoho.*` task name, for completion after `zoho.`.
     fn tasks(&self) -> Vec<String>;
+    /// The required parameters of a task, in order, for completion snippets.
+    fn task_params(&self, name: &str) -> Vec<String> {
+        let _ = name;
+        Vec::new()
+    }
 }
 
 /// Docs from the runtime's builtin table: names only (no signatures or links yet).
@@ -136,6 +141,12 @@ impl DocsLookup for CatalogDocs {
             .flat_map(|b| b.names().map(str::to_string).collect::<Vec<_>>())
             .filter(|n| !n.contains('.'))
             .collect()
+    }
+
+    fn task_params(&self, name: &str) -> Vec<String> {
+        dg_catalog::task(name)
+            .map(|t| t.params.iter().filter(|p| !p.optional).map(|p| p.name.clone()).collect())
+            .unwrap_or_default()
     }
 
     fn tasks(&self) -> Vec<String> {

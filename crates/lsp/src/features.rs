@@ -923,7 +923,22 @@ pub fn completion(
                             } else {
                                 CompletionItemKind::MODULE
                             };
-                            out.push(item(label, kind, Some(t.clone())));
+                            let mut it = item(label.clone(), kind, Some(t.clone()));
+                            let params = docs.task_params(&t);
+                            if snippets
+                                && kind == CompletionItemKind::FUNCTION
+                                && !params.is_empty()
+                            {
+                                // `getRecordById(${1:module_name}, ${2:record_id})`
+                                let args: Vec<String> = params
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, p)| format!("${{{}:{p}}}", i + 1))
+                                    .collect();
+                                it.insert_text = Some(format!("{label}({})", args.join(", ")));
+                                it.insert_text_format = Some(InsertTextFormat::SNIPPET);
+                            }
+                            out.push(it);
                         }
                     }
                 }

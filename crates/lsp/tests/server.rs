@@ -217,6 +217,19 @@ fn hover_and_completion_of_variables_and_builtins() {
     c.change(&u, 4, json!([{ "range": { "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 2 } }, "text": "x = zoho." }]));
     let tasks = labels(&completion(&mut c, &u, 4, 9));
     assert!(tasks.contains(&"encryption".to_string()), "{tasks:?}");
+    assert!(tasks.contains(&"crm".to_string()), "{tasks:?}");
+    // zoho.crm.: the catalog's tasks, with their required arguments as a snippet.
+    c.change(&u, 5, json!([{ "range": { "start": { "line": 4, "character": 0 }, "end": { "line": 4, "character": 9 } }, "text": "x = zoho.crm." }]));
+    let items = completion(&mut c, &u, 4, 13);
+    let get = items
+        .as_array()
+        .or_else(|| items["items"].as_array())
+        .and_then(|a| a.iter().find(|i| i["label"] == "getRecordById"))
+        .cloned()
+        .unwrap_or_else(|| panic!("no getRecordById in {items}"));
+    let insert = get["textEdit"]["newText"].as_str().or(get["insertText"].as_str()).unwrap_or("");
+    assert_eq!(get["insertTextFormat"], 2, "a snippet: {get}");
+    assert!(insert.starts_with("getRecordById(${1:") && insert.contains("${2:"), "{get}");
     c.shutdown();
 }
 
