@@ -11,8 +11,8 @@
 //! dates and numbers keep exactly the spelling they were written with.
 
 use dg_syntax::ast::{
-    BinOp, Block, Comment, CommentKind, Expr, ExprKind, Function, Param, Program, Stmt, StmtKind,
-    Task, UnOp,
+    BinOp, Block, Comment, CommentKind, Expr, ExprKind, Function, If, Loop, Param, Program, Range,
+    Sort, Stmt, StmtKind, Task, Try, UnOp, While,
 };
 use dg_syntax::token::Token;
 use dg_syntax::Span;
@@ -142,8 +142,10 @@ impl<'s> Printer<'s> {
     /// with a span that covers them.)
     fn parenthesized(&self, e: &Expr) -> bool {
         let first = match &e.kind {
-            ExprKind::Field(b, _) | ExprKind::Method(b, ..) | ExprKind::Index(b, _) => b.span,
-            ExprKind::Sort { base, .. } | ExprKind::Range { base, .. } => base.span,
+            ExprKind::Field(b, _) | ExprKind::Index(b, _) => b.span,
+            ExprKind::Method(m) => m.recv.span,
+            ExprKind::Sort(s) => s.base.span,
+            ExprKind::Range(r) => r.base.span,
             ExprKind::Binary(_, l, _) => l.span,
             ExprKind::Pair(k, _) => k.span,
             _ => return self.src.as_bytes().get(e.span.start as usize) == Some(&b'('),
@@ -365,9 +367,10 @@ impl<'s> Printer<'s> {
             }
             StmtKind::Break => parts.push(text("break;")),
             StmtKind::Continue => parts.push(text("continue;")),
-            StmtKind::If { branches, otherwise } => {
+            StmtKind::If(i) => {
+                let If { branches, otherwise } = &**i;
                 let mut prev_end = None;
-                for (cond, body) in branches {
+                for (cond, body) in branches.iter() {
                     match prev_end {
                         None => parts.push(text("if(")),
                         Some(end) => {
@@ -386,20 +389,23 @@ impl<'s> Printer<'s> {
                     self.header_then_block(&mut parts, body);
                 }
             }
-            StmtKind::ForEach { var, iter, body } | StmtKind::ForIndex { var, iter, body } => {
-                let index = matches!(s.kind, StmtKind::ForIndex { .. });
+            StmtKind::ForEach(l) | StmtKind::ForIndex(l) => {
+                let Loop { var, iter, body } = &**l;
+                let index = matches!(s.kind, StmtKind::ForIndex(_));
                 let kw = if index { "for each index " } else { "for each " };
                 parts.push(text(format!("{kw}{} in ", var.name)));
                 parts.push(self.expr(iter));
                 self.header_then_block(&mut parts, body);
             }
-            StmtKind::While { cond, body } => {
+            StmtKind::While(w) => {
+                let While { cond, body } = &**w;
                 parts.push(text("while("));
                 parts.push(self.expr(cond));
                 parts.push(text(")"));
                 self.header_then_block(&mut parts, body);
             }
-            StmtKind::Try { body, var, handler } => {
+            StmtKind::Try(t) => {
+                let Try { body, var, handler } = &**t;
                 parts.push(text("try"));
                 self.header_then_block(&mut parts, body);
                 let next = var.as_ref().map_or(handler.span.start, |v| v.span.start);
@@ -454,19 +460,19 @@ impl<'s> Printer<'s> {
                     pairs.iter().map(|(k, v)| ListItem::Entry(k, v)).collect();
                 self.collection(e, &items)
             }
-            ExprKind::Call(name, args) => {
-                let args_doc = self.call_args(name.span.end, args, e.span.end);
-                concat(vec![text(name.name.clone()), args_doc])
+            ExprKind::Call(c) => {
+                let args_doc = self.call_args(c.name.span.end, &c.args, e.span.end);
+                concat(vec![text(c.name.name.to_string()), args_doc])
             }
-            ExprKind::TypedCtor { ctor, elem, args } => {
-                let args_doc = self.call_args(elem.span.end, args, e.span.end);
-                concat(vec![text(format!("{}:{}", ctor.name, elem.name)), args_doc])
+            ExprKind::TypedCtor(t) => {
+                let args_doc = self.call_args(t.elem.span.end, &t.args, e.span.end);
+                concat(vec![text(format!("{}:{}", t.ctor.name, t.elem.name)), args_doc])
             }
             ExprKind::Field(..)
             | ExprKind::Method(..)
             | ExprKind::Index(..)
-            | ExprKind::Sort { .. }
-            | ExprKind::Range { .. } => self.postfix_chain(e),
+            | ExprKind::Sort(_)
+            | ExprKind::Range(_) => self.postfix_chain(e),
             ExprKind::Unary(..) => self.unary(e),
             ExprKind::Binary(..) => self.binary_chain(e),
             ExprKind::Pair(k, v) => {
@@ -556,9 +562,10 @@ impl<'s> Printer<'s> {
         loop {
             let root = std::ptr::eq(cur, e);
             let base = match &cur.kind {
-                ExprKind::Range { base, .. } if root => base,
-                ExprKind::Field(b, _) | ExprKind::Method(b, ..) | ExprKind::Index(b, _) => b,
-                ExprKind::Sort { base, .. } => base,
+                ExprKind::Range(r) if root => &r.base,
+                ExprKind::Field(b, _) | ExprKind::Index(b, _) => &**b,
+                ExprKind::Method(m) => &m.recv,
+                ExprKind::Sort(s) => &s.base,
                 _ => break,
             };
             if !root && self.parenthesized(cur) {
@@ -568,21 +575,22 @@ impl<'s> Printer<'s> {
             cur = base;
         }
         let needs =
-            matches!(cur.kind, ExprKind::Binary(..) | ExprKind::Unary(..) | ExprKind::Range { .. });
+            matches!(cur.kind, ExprKind::Binary(..) | ExprKind::Unary(..) | ExprKind::Range(_));
         let mut parts = vec![self.operand(cur, needs)];
         for op in ops.into_iter().rev() {
             match &op.kind {
                 ExprKind::Field(_, name) => parts.push(text(format!(".{}", name.name))),
-                ExprKind::Method(_, name, args) => {
-                    parts.push(text(format!(".{}", name.name)));
-                    parts.push(self.call_args(name.span.end, args, op.span.end));
+                ExprKind::Method(m) => {
+                    parts.push(text(format!(".{}", m.name.name)));
+                    parts.push(self.call_args(m.name.span.end, &m.args, op.span.end));
                 }
                 ExprKind::Index(_, index) => {
                     parts.push(text("["));
                     parts.push(self.expr(index));
                     parts.push(text("]"));
                 }
-                ExprKind::Sort { field, desc, .. } => {
+                ExprKind::Sort(s) => {
+                    let Sort { field, desc, .. } = &**s;
                     let dir = if *desc {
                         " desc"
                     } else if op.span.end > field.span.end {
@@ -592,7 +600,8 @@ impl<'s> Printer<'s> {
                     };
                     parts.push(text(format!(" sort by {}{dir}", field.name)));
                 }
-                ExprKind::Range { from, to, .. } => {
+                ExprKind::Range(r) => {
+                    let Range { from, to, .. } = &**r;
                     parts.push(text(" range from "));
                     parts.push(self.expr(from));
                     parts.push(text(" to "));
@@ -687,7 +696,7 @@ impl<'s> Printer<'s> {
     /// `name` / `insert into Form`, then `[`, one `key: value` per line, `]`.
     fn task(&mut self, t: &Task, end: u32, insert: bool) -> Doc {
         let head =
-            if insert { format!("insert into {}", t.name.name) } else { t.name.name.clone() };
+            if insert { format!("insert into {}", t.name.name) } else { t.name.name.to_string() };
         let mut inner = Vec::new();
         for (i, entry) in t.entries.iter().enumerate() {
             for c in self.take_before(entry.key_span.start) {

@@ -140,11 +140,11 @@ pub fn literal_type(e: &Expr) -> Option<Type> {
         ExprKind::Date(d) if d.contains(':') && d.contains(['-', '/']) => Type::DateTime,
         ExprKind::Date(d) if d.contains(':') => Type::Time,
         ExprKind::Date(_) => Type::Date,
-        ExprKind::TypedCtor { ctor, .. } if ctor.is("list") => Type::List,
-        ExprKind::TypedCtor { ctor, .. } if ctor.is("map") => Type::Map,
-        ExprKind::Call(name, args) if args.is_empty() && name.is("map") => Type::Map,
-        ExprKind::Call(name, _) if name.is("list") => Type::List,
-        ExprKind::Call(name, _) if name.is("collection") => return None,
+        ExprKind::TypedCtor(t) if t.ctor.is("list") => Type::List,
+        ExprKind::TypedCtor(t) if t.ctor.is("map") => Type::Map,
+        ExprKind::Call(c) if c.args.is_empty() && c.name.is("map") => Type::Map,
+        ExprKind::Call(c) if c.name.is("list") => Type::List,
+        ExprKind::Call(c) if c.name.is("collection") => return None,
         _ => return None,
     })
 }
@@ -294,7 +294,7 @@ fn variable_mentions(view: &View, offset: usize) -> Option<(String, Vec<Span>)> 
     let scope = Scope::at(program, offset);
     let spans =
         scope.mentions().into_iter().filter(|(m, _)| m.name == id.name).map(|(m, _)| m.span);
-    Some((id.name.clone(), spans.collect()))
+    Some((id.name.to_string(), spans.collect()))
 }
 
 pub fn references(view: &View, pos: Position, include_declaration: bool) -> Vec<Location> {
@@ -395,7 +395,14 @@ pub fn document_symbols(file: &FileView) -> Vec<DocumentSymbol> {
             .variables()
             .into_iter()
             .map(|id| {
-                symbol(id.name.clone(), None, SymbolKind::VARIABLE, r(id.span), r(id.span), None)
+                symbol(
+                    id.name.to_string(),
+                    None,
+                    SymbolKind::VARIABLE,
+                    r(id.span),
+                    r(id.span),
+                    None,
+                )
             })
             .collect()
     };
@@ -951,7 +958,7 @@ pub fn completion(
                         f.namespace.as_ref().is_some_and(|n| n.name.eq_ignore_ascii_case(ns))
                             || ns.eq_ignore_ascii_case("thisapp");
                     if fits {
-                        out.push(function_item(&d, f.name.name.clone(), snippets));
+                        out.push(function_item(&d, f.name.name.to_string(), snippets));
                     }
                 }
             }
@@ -977,7 +984,7 @@ pub fn completion(
         Context::Name => {
             for id in scope.variables() {
                 let ty = var_type(&scope, &id.name).map(|t| t.name().to_string());
-                out.push(item(id.name.clone(), CompletionItemKind::VARIABLE, ty));
+                out.push(item(id.name.to_string(), CompletionItemKind::VARIABLE, ty));
             }
             for d in functions(view) {
                 let label = d.func.qualified_name();

@@ -36,31 +36,36 @@ pub fn walk_stmt<'a>(v: &mut impl Visit<'a>, s: &'a Stmt) {
         StmtKind::Expr(e) | StmtKind::Info(e) | StmtKind::Delete(e) | StmtKind::PageOutput(e) => {
             walk_expr(v, e)
         }
-        StmtKind::Return(e) | StmtKind::FormAction(_, e) => {
+        StmtKind::Return(e) => {
             if let Some(e) = e {
                 walk_expr(v, e);
             }
         }
-        StmtKind::If { branches, otherwise } => {
-            for (cond, body) in branches {
+        StmtKind::FormAction(_, e) => {
+            if let Some(e) = e {
+                walk_expr(v, e);
+            }
+        }
+        StmtKind::If(i) => {
+            for (cond, body) in i.branches.iter() {
                 walk_expr(v, cond);
                 walk_block(v, body);
             }
-            if let Some(b) = otherwise {
+            if let Some(b) = &i.otherwise {
                 walk_block(v, b);
             }
         }
-        StmtKind::ForEach { iter, body, .. } | StmtKind::ForIndex { iter, body, .. } => {
-            walk_expr(v, iter);
-            walk_block(v, body);
+        StmtKind::ForEach(l) | StmtKind::ForIndex(l) => {
+            walk_expr(v, &l.iter);
+            walk_block(v, &l.body);
         }
-        StmtKind::While { cond, body } => {
-            walk_expr(v, cond);
-            walk_block(v, body);
+        StmtKind::While(w) => {
+            walk_expr(v, &w.cond);
+            walk_block(v, &w.body);
         }
-        StmtKind::Try { body, handler, .. } => {
-            walk_block(v, body);
-            walk_block(v, handler);
+        StmtKind::Try(t) => {
+            walk_block(v, &t.body);
+            walk_block(v, &t.handler);
         }
         StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}
     }
@@ -79,31 +84,31 @@ pub fn walk_expr<'a>(v: &mut impl Visit<'a>, e: &'a Expr) {
         | ExprKind::Error => {}
         ExprKind::List(items) => items.iter().for_each(|i| walk_expr(v, i)),
         ExprKind::Map(pairs) => {
-            for (k, val) in pairs {
+            for (k, val) in pairs.iter() {
                 walk_expr(v, k);
                 walk_expr(v, val);
             }
         }
-        ExprKind::Call(_, args) | ExprKind::TypedCtor { args, .. } => {
-            args.iter().for_each(|a| walk_expr(v, a))
-        }
+        ExprKind::Call(c) => c.args.iter().for_each(|a| walk_expr(v, a)),
+        ExprKind::TypedCtor(t) => t.args.iter().for_each(|a| walk_expr(v, a)),
         ExprKind::Field(recv, _) => walk_expr(v, recv),
-        ExprKind::Method(recv, _, args) => {
-            walk_expr(v, recv);
-            args.iter().for_each(|a| walk_expr(v, a));
+        ExprKind::Method(m) => {
+            walk_expr(v, &m.recv);
+            m.args.iter().for_each(|a| walk_expr(v, a));
         }
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) | ExprKind::Pair(a, b) => {
             walk_expr(v, a);
             walk_expr(v, b);
         }
-        ExprKind::Unary(_, a) | ExprKind::Sort { base: a, .. } => walk_expr(v, a),
+        ExprKind::Unary(_, a) => walk_expr(v, a),
+        ExprKind::Sort(s) => walk_expr(v, &s.base),
         ExprKind::Task(t) | ExprKind::Insert(t) => {
             t.entries.iter().for_each(|en| walk_expr(v, &en.value))
         }
-        ExprKind::Range { base, from, to } => {
-            walk_expr(v, base);
-            walk_expr(v, from);
-            walk_expr(v, to);
+        ExprKind::Range(r) => {
+            walk_expr(v, &r.base);
+            walk_expr(v, &r.from);
+            walk_expr(v, &r.to);
         }
     }
 }
@@ -145,13 +150,19 @@ impl<'a> Scope<'a> {
         impl<'a> Visit<'a> for V<'a> {
             fn stmt(&mut self, s: &'a Stmt) {
                 match &s.kind {
-                    StmtKind::Assign { target: Expr { kind: ExprKind::Var(id), .. }, .. } => {
-                        self.0.push((id, true));
+                    StmtKind::Assign { target, .. } => {
+                        if let ExprKind::Var(id) = &target.kind {
+                            self.0.push((id, true));
+                        }
                     }
-                    StmtKind::ForEach { var, .. } | StmtKind::ForIndex { var, .. } => {
-                        self.0.push((var, true));
+                    StmtKind::ForEach(l) | StmtKind::ForIndex(l) => {
+                        self.0.push((&l.var, true));
                     }
-                    StmtKind::Try { var: Some(var), .. } => self.0.push((var, true)),
+                    StmtKind::Try(t) => {
+                        if let Some(var) = &t.var {
+                            self.0.push((var, true));
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -202,9 +213,8 @@ impl<'a> Scope<'a> {
                 if self.1.is_some() {
                     return;
                 }
-                if let StmtKind::Assign { target: Expr { kind: ExprKind::Var(id), .. }, value } =
-                    &s.kind
-                {
+                if let StmtKind::Assign { target, value } = &s.kind {
+                    let ExprKind::Var(id) = &target.kind else { return };
                     if id.name == self.0 {
                         self.1 = Some((id, value));
                     }
@@ -221,7 +231,7 @@ impl<'a> Scope<'a> {
 /// root is not a variable of `scope`.
 pub fn namespace_path(e: &Expr, scope: &Scope<'_>) -> Option<String> {
     match &e.kind {
-        ExprKind::Var(id) if !scope.defines(&id.name) => Some(id.name.clone()),
+        ExprKind::Var(id) if !scope.defines(&id.name) => Some(id.name.to_string()),
         ExprKind::Field(recv, name) => {
             Some(format!("{}.{}", namespace_path(recv, scope)?, name.name))
         }
@@ -266,11 +276,13 @@ pub fn target_at(program: &Program, offset: usize) -> Option<Target<'_>> {
         fn stmt(&mut self, s: &'a Stmt) {
             let hit = |sp: Span| sp.start <= self.off && self.off <= sp.end;
             match &s.kind {
-                StmtKind::ForEach { var, .. } | StmtKind::ForIndex { var, .. } if hit(var.span) => {
-                    self.found = Some(Target::Var(var));
+                StmtKind::ForEach(l) | StmtKind::ForIndex(l) if hit(l.var.span) => {
+                    self.found = Some(Target::Var(&l.var));
                 }
-                StmtKind::Try { var: Some(var), .. } if hit(var.span) => {
-                    self.found = Some(Target::Var(var));
+                StmtKind::Try(t) => {
+                    if let Some(var) = t.var.as_ref().filter(|v| hit(v.span)) {
+                        self.found = Some(Target::Var(var));
+                    }
                 }
                 _ => {}
             }
@@ -284,10 +296,13 @@ pub fn target_at(program: &Program, offset: usize) -> Option<Target<'_>> {
                 ExprKind::Var(id) if hit(id.span) && self.scope.defines(&id.name) => {
                     self.found = Some(Target::Var(id));
                 }
-                ExprKind::Call(name, _) if hit(name.span) => {
-                    self.found = Some(Target::Call { name: name.name.clone(), span: name.span });
+                ExprKind::Call(c) if hit(c.name.span) => {
+                    let name = &c.name;
+                    self.found =
+                        Some(Target::Call { name: name.name.to_string(), span: name.span });
                 }
-                ExprKind::Method(recv, name, _) if hit(name.span) || hit(recv.span) => {
+                ExprKind::Method(m) if hit(m.name.span) || hit(m.recv.span) => {
+                    let (recv, name) = (&m.recv, &m.name);
                     match namespace_path(recv, self.scope) {
                         Some(path) if path.to_ascii_lowercase().starts_with("zoho") => {
                             self.found = Some(Target::Zoho {
@@ -347,10 +362,9 @@ pub fn call_sites(program: &Program, qualified: &str) -> Vec<Span> {
         impl<'a> Visit<'a> for V<'_, '_> {
             fn expr(&mut self, e: &'a Expr) {
                 match &e.kind {
-                    ExprKind::Call(name, _) if calls(&name.name, self.q) => {
-                        self.out.push(name.span)
-                    }
-                    ExprKind::Method(recv, name, _) => {
+                    ExprKind::Call(c) if calls(&c.name.name, self.q) => self.out.push(c.name.span),
+                    ExprKind::Method(m) => {
+                        let (recv, name) = (&m.recv, &m.name);
                         if let Some(path) = namespace_path(recv, self.scope) {
                             if calls(&format!("{path}.{}", name.name), self.q) {
                                 self.out.push(recv.span.to(name.span));

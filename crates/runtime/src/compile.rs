@@ -74,7 +74,7 @@ pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
             index.arities.push(f.params.len());
             index
                 .param_types
-                .push(f.params.iter().map(|p| p.ty.name.to_ascii_lowercase()).collect());
+                .push(f.params.iter().map(|p| p.ty.name.to_ascii_lowercase().into()).collect());
             index.names.push(f.qualified_name());
             owners.push((file as u32, f.name.span));
             if let Some(&first) = index.by_name.get(&key) {
@@ -104,9 +104,9 @@ pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
     for (file, unit) in units.iter().enumerate() {
         let mut diags = Vec::new();
         for f in &unit.program.functions {
-            let params: Vec<String> = f.params.iter().map(|p| p.name.name.clone()).collect();
+            let params: Vec<String> = f.params.iter().map(|p| p.name.name.to_string()).collect();
             let param_types: Vec<String> =
-                f.params.iter().map(|p| p.ty.name.to_ascii_lowercase()).collect();
+                f.params.iter().map(|p| p.ty.name.to_ascii_lowercase().into()).collect();
             let mut c = FnCompiler::new(&index, &params, &mut diags, unit.base);
             c.collect_block(&f.body.stmts);
             let body =
@@ -147,17 +147,17 @@ pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
 
 struct FnCompiler<'a> {
     index: &'a Index,
-    slots: FxHashMap<String, u32>,
+    slots: FxHashMap<ast::Name, u32>,
     slot_names: Vec<String>,
     diags: &'a mut Vec<Diagnostic>,
     /// Top-level script: unknown names may be arguments given at run time.
     in_main: bool,
-    reported: rustc_hash::FxHashSet<String>,
+    reported: rustc_hash::FxHashSet<ast::Name>,
     /// The file's offset in the project's span space.
     base: u32,
     /// Variables whose every assignment is a literal of one type (`Some`), or that are
     /// assigned something else too (`None`).
-    var_types: FxHashMap<String, Option<crate::Type>>,
+    var_types: FxHashMap<ast::Name, Option<crate::Type>>,
 }
 
 impl<'a> FnCompiler<'a> {
@@ -179,7 +179,7 @@ impl<'a> FnCompiler<'a> {
         };
         for p in params {
             c.declare(p);
-            c.var_types.insert(p.clone(), None);
+            c.var_types.insert(p.as_str().into(), None);
         }
         c
     }
@@ -310,7 +310,7 @@ impl<'a> FnCompiler<'a> {
             return s;
         }
         let s = self.slot_names.len() as u32;
-        self.slots.insert(name.to_string(), s);
+        self.slots.insert(name.into(), s);
         self.slot_names.push(name.to_string());
         s
     }
@@ -324,7 +324,8 @@ impl<'a> FnCompiler<'a> {
     fn collect_block(&mut self, stmts: &[ast::Stmt]) {
         for s in stmts {
             match &s.kind {
-                S::Assign { target: ast::Expr { kind: A::Var(id), .. }, value } => {
+                S::Assign { target, value } if matches!(target.kind, A::Var(_)) => {
+                    let A::Var(id) = &target.kind else { continue };
                     self.declare(&id.name);
                     let ty = literal_type(value);
                     let entry = self.var_types.entry(id.name.clone()).or_insert(ty);
@@ -332,27 +333,27 @@ impl<'a> FnCompiler<'a> {
                         *entry = None;
                     }
                 }
-                S::If { branches, otherwise } => {
-                    for (_, b) in branches {
+                S::If(i) => {
+                    for (_, b) in i.branches.iter() {
                         self.collect_block(&b.stmts);
                     }
-                    if let Some(b) = otherwise {
+                    if let Some(b) = &i.otherwise {
                         self.collect_block(&b.stmts);
                     }
                 }
-                S::ForEach { var, body, .. } | S::ForIndex { var, body, .. } => {
-                    self.declare(&var.name);
-                    self.var_types.insert(var.name.clone(), None);
-                    self.collect_block(&body.stmts);
+                S::ForEach(l) | S::ForIndex(l) => {
+                    self.declare(&l.var.name);
+                    self.var_types.insert(l.var.name.clone(), None);
+                    self.collect_block(&l.body.stmts);
                 }
-                S::While { body, .. } => self.collect_block(&body.stmts),
-                S::Try { body, var, handler } => {
-                    self.collect_block(&body.stmts);
-                    if let Some(v) = var {
+                S::While(w) => self.collect_block(&w.body.stmts),
+                S::Try(t) => {
+                    self.collect_block(&t.body.stmts);
+                    if let Some(v) = &t.var {
                         self.declare(&v.name);
                         self.var_types.insert(v.name.clone(), None);
                     }
-                    self.collect_block(&handler.stmts);
+                    self.collect_block(&t.handler.stmts);
                 }
                 _ => {}
             }
@@ -376,41 +377,41 @@ impl<'a> FnCompiler<'a> {
     fn stmt(&mut self, s: &ast::Stmt) -> Stmt {
         let kind = match &s.kind {
             S::Assign { target, value } => self.assign(target, value),
-            S::Expr(ast::Expr { kind: A::Call(name, args), span }) if name.is("openurl") => {
-                self.open_url(args, *span)
+            S::Expr(ast::Expr { kind: A::Call(call), span }) if call.name.is("openurl") => {
+                self.open_url(&call.args, *span)
             }
             S::Expr(e) => StmtKind::Expr(self.expr(e)),
             S::Info(e) => StmtKind::Info(self.expr(e)),
             S::Return(e) => StmtKind::Return(e.as_ref().map(|e| self.expr(e))),
             S::Break => StmtKind::Break,
             S::Continue => StmtKind::Continue,
-            S::If { branches, otherwise } => {
+            S::If(i) => {
                 let branches =
-                    branches.iter().map(|(c, b)| (self.expr(c), self.block(&b.stmts))).collect();
+                    i.branches.iter().map(|(c, b)| (self.expr(c), self.block(&b.stmts))).collect();
                 let otherwise =
-                    otherwise.as_ref().map(|b| self.block(&b.stmts)).unwrap_or_default();
+                    i.otherwise.as_ref().map(|b| self.block(&b.stmts)).unwrap_or_default();
                 StmtKind::If(branches, otherwise)
             }
-            S::ForEach { var, iter, body } => StmtKind::ForEach {
-                slot: self.declare(&var.name),
-                iter: self.expr(iter),
-                body: self.block(&body.stmts),
+            S::ForEach(l) => StmtKind::ForEach {
+                slot: self.declare(&l.var.name),
+                iter: self.expr(&l.iter),
+                body: self.block(&l.body.stmts),
             },
-            S::ForIndex { var, iter, body } => StmtKind::ForIndex {
-                slot: self.declare(&var.name),
-                iter: self.expr(iter),
-                body: self.block(&body.stmts),
+            S::ForIndex(l) => StmtKind::ForIndex {
+                slot: self.declare(&l.var.name),
+                iter: self.expr(&l.iter),
+                body: self.block(&l.body.stmts),
             },
-            S::While { cond, body } => {
-                StmtKind::While { cond: self.expr(cond), body: self.block(&body.stmts) }
+            S::While(w) => {
+                StmtKind::While { cond: self.expr(&w.cond), body: self.block(&w.body.stmts) }
             }
-            S::Try { body, var, handler } => StmtKind::Try {
-                body: self.block(&body.stmts),
-                slot: var.as_ref().map(|v| self.declare(&v.name)),
-                handler: self.block(&handler.stmts),
+            S::Try(t) => StmtKind::Try {
+                body: self.block(&t.body.stmts),
+                slot: t.var.as_ref().map(|v| self.declare(&v.name)),
+                handler: self.block(&t.handler.stmts),
             },
             S::Delete(target) => self.delete(target),
-            S::FormAction(word, operand) => self.form_action(word, operand.as_ref()),
+            S::FormAction(word, operand) => self.form_action(word, operand.as_deref()),
             S::PageOutput(e) => StmtKind::PageOutput(self.expr(e)),
             S::Error => StmtKind::Unsupported("this statement did not parse".into()),
         };
@@ -497,23 +498,23 @@ impl<'a> FnCompiler<'a> {
             A::Map(pairs) => {
                 ExprKind::Map(pairs.iter().map(|(k, v)| (self.expr(k), self.expr(v))).collect())
             }
-            A::Call(name, args) => self.call(name, args, span),
-            A::TypedCtor { ctor, args, .. } => {
-                if !args.is_empty() {
+            A::Call(c) => self.call(&c.name, &c.args, span),
+            A::TypedCtor(t) => {
+                if !t.args.is_empty() {
                     self.error(
                         Code::ArgumentCount,
-                        format!("{}:…() takes no arguments here", ctor.name),
+                        format!("{}:…() takes no arguments here", t.ctor.name),
                         span,
                     );
                 }
-                if ctor.is("map") {
+                if t.ctor.is("map") {
                     ExprKind::Map(vec![])
                 } else {
                     ExprKind::List(vec![])
                 }
             }
             A::Field(recv, name) => self.field(recv, name, span),
-            A::Method(recv, name, args) => self.method(recv, name, args, span),
+            A::Method(m) => self.method(&m.recv, &m.name, &m.args, span),
             A::Index(recv, idx) => {
                 if let Some(k) = self.fetch_expr(e) {
                     return Expr { kind: k, span: self.global(span) };
@@ -611,7 +612,7 @@ impl<'a> FnCompiler<'a> {
     /// rooted at a name that is not a variable.
     fn namespace_path(&self, e: &ast::Expr) -> Option<String> {
         match &e.kind {
-            A::Var(id) if !self.slots.contains_key(&id.name) => Some(id.name.clone()),
+            A::Var(id) if !self.slots.contains_key(&id.name) => Some(id.name.to_string()),
             A::Field(recv, name) => Some(format!("{}.{}", self.namespace_path(recv)?, name.name)),
             _ => None,
         }
@@ -872,9 +873,9 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn task(&mut self, t: &ast::Task) -> ExprKind {
-        let name = t.name.name.to_ascii_lowercase();
+        let name = t.name.name.to_ascii_lowercase().to_string();
         let mut entries = Vec::with_capacity(t.entries.len());
-        for entry in &t.entries {
+        for entry in t.entries.iter() {
             let key = entry.key.to_ascii_lowercase().replace(' ', "-");
             // `type: GET`: a bare word that is not a variable is its own text.
             let value = match &entry.value.kind {
@@ -941,10 +942,10 @@ fn literal_type(e: &ast::Expr) -> Option<crate::Type> {
         A::Bool(_) => Some(T::Bool),
         A::List(_) => Some(T::List),
         A::Map(_) => Some(T::Map),
-        A::Call(name, args) if args.is_empty() && name.is("map") => Some(T::Map),
-        A::Call(name, _) if name.is("list") => Some(T::List),
-        A::TypedCtor { ctor, .. } if ctor.is("map") => Some(T::Map),
-        A::TypedCtor { ctor, .. } if ctor.is("list") => Some(T::List),
+        A::Call(c) if c.args.is_empty() && c.name.is("map") => Some(T::Map),
+        A::Call(c) if c.name.is("list") => Some(T::List),
+        A::TypedCtor(t) if t.ctor.is("map") => Some(T::Map),
+        A::TypedCtor(t) if t.ctor.is("list") => Some(T::List),
         _ => None,
     }
 }
@@ -996,16 +997,16 @@ fn mentions(e: &ast::Expr, name: &str) -> bool {
         A::Null | A::Bool(_) | A::Int(_) | A::Dec(_) | A::Text(_) | A::Date(_) | A::Error => false,
         A::List(items) => items.iter().any(|x| mentions(x, name)),
         A::Map(pairs) => pairs.iter().any(|(k, v)| mentions(k, name) || mentions(v, name)),
-        A::Call(_, args) | A::TypedCtor { args, .. } => args.iter().any(|x| mentions(x, name)),
+        A::Call(c) => c.args.iter().any(|x| mentions(x, name)),
+        A::TypedCtor(t) => t.args.iter().any(|x| mentions(x, name)),
         A::Field(r, _) => mentions(r, name),
-        A::Method(r, _, args) => mentions(r, name) || args.iter().any(|x| mentions(x, name)),
+        A::Method(m) => mentions(&m.recv, name) || m.args.iter().any(|x| mentions(x, name)),
         A::Index(a, b) | A::Binary(_, a, b) | A::Pair(a, b) => {
             mentions(a, name) || mentions(b, name)
         }
-        A::Unary(_, x) | A::Sort { base: x, .. } => mentions(x, name),
-        A::Range { base, from, to } => {
-            mentions(base, name) || mentions(from, name) || mentions(to, name)
-        }
+        A::Unary(_, x) => mentions(x, name),
+        A::Sort(s) => mentions(&s.base, name),
+        A::Range(r) => mentions(&r.base, name) || mentions(&r.from, name) || mentions(&r.to, name),
         A::Task(t) | A::Insert(t) => t.entries.iter().any(|en| mentions(&en.value, name)),
     }
 }

@@ -1,11 +1,19 @@
 //! The syntax tree. Every node carries the byte span of its source text.
+//!
+//! The tree is kept small because `dg check` holds a whole project's trees at once (a 50 MB
+//! generated script must stay under 1 GB): names and literals are [`Name`]s (inline up to 24
+//! bytes), child lists are boxed slices, and rare or large variants are boxed so that an
+//! [`Expr`] is 48 bytes and a [`Stmt`] 64. `tests/sizes.rs` in this crate pins those sizes.
 
 use crate::Span;
+
+/// Text of a name or literal: stored inline up to 24 bytes, so most names cost no allocation.
+pub type Name = compact_str::CompactString;
 
 /// A name as written in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ident {
-    pub name: String,
+    pub name: Name,
     pub span: Span,
 }
 
@@ -78,26 +86,22 @@ pub enum ExprKind {
     Bool(bool),
     Int(i64),
     Dec(f64),
-    Text(String),
+    Text(Name),
     /// A single-quoted date, date-time or time literal, unparsed.
-    Date(String),
+    Date(Name),
     Var(Ident),
     /// `{a, b}` or `[a, b]`.
-    List(Vec<Expr>),
+    List(Box<[Expr]>),
     /// `{k: v, …}`; `{}` is an empty map.
-    Map(Vec<(Expr, Expr)>),
+    Map(Box<[(Expr, Expr)]>),
     /// `name(args)`: a builtin, or a user function without namespace.
-    Call(Ident, Vec<Expr>),
+    Call(Box<Call>),
     /// `List:String()` and friends.
-    TypedCtor {
-        ctor: Ident,
-        elem: Ident,
-        args: Vec<Expr>,
-    },
+    TypedCtor(Box<TypedCtor>),
     /// `recv.name` (`e.message`, `zoho.currentdate`, `input.Email`).
     Field(Box<Expr>, Ident),
     /// `recv.name(args)`; also `zoho.crm.getRecordById(…)` and `standalone.f(…)`.
-    Method(Box<Expr>, Ident, Vec<Expr>),
+    Method(Box<Method>),
     /// `recv[index]`: list/map access, or a Creator `Form[criteria]` fetch.
     Index(Box<Expr>, Box<Expr>),
     Unary(UnOp, Box<Expr>),
@@ -109,32 +113,63 @@ pub enum ExprKind {
     /// `insert into Form [ Field = value … ]` (Zoho Creator).
     Insert(Box<Task>),
     /// `Form[criteria] sort by Field [asc|desc]` (Zoho Creator fetch clause).
-    Sort {
-        base: Box<Expr>,
-        field: Ident,
-        desc: bool,
-    },
+    Sort(Box<Sort>),
     /// `Form[criteria] range from start to end` (Zoho Creator fetch clause).
-    Range {
-        base: Box<Expr>,
-        from: Box<Expr>,
-        to: Box<Expr>,
-    },
+    Range(Box<Range>),
     /// Placeholder for a part that failed to parse.
     Error,
+}
+
+/// `name(args)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub name: Ident,
+    pub args: Box<[Expr]>,
+}
+
+/// `recv.name(args)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Method {
+    pub recv: Expr,
+    pub name: Ident,
+    pub args: Box<[Expr]>,
+}
+
+/// `List:String(args)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypedCtor {
+    pub ctor: Ident,
+    pub elem: Ident,
+    pub args: Box<[Expr]>,
+}
+
+/// `base sort by field [asc|desc]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sort {
+    pub base: Expr,
+    pub field: Ident,
+    pub desc: bool,
+}
+
+/// `base range from from to to`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Range {
+    pub base: Expr,
+    pub from: Expr,
+    pub to: Expr,
 }
 
 /// A task block: `name [ key: value … ]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
     pub name: Ident,
-    pub entries: Vec<TaskEntry>,
+    pub entries: Box<[TaskEntry]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskEntry {
     /// The key, normalised: lower case, words joined by single `-` or space as written.
-    pub key: String,
+    pub key: Name,
     pub key_span: Span,
     pub value: Expr,
 }
@@ -147,7 +182,7 @@ impl Task {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
-    pub stmts: Vec<Stmt>,
+    pub stmts: Box<[Stmt]>,
     pub span: Span,
 }
 
@@ -161,7 +196,7 @@ pub struct Stmt {
 pub enum StmtKind {
     /// `target = value;` where target is a variable, a field or an index.
     Assign {
-        target: Expr,
+        target: Box<Expr>,
         value: Expr,
     },
     Expr(Expr),
@@ -169,38 +204,51 @@ pub enum StmtKind {
     Return(Option<Expr>),
     Break,
     Continue,
-    If {
-        branches: Vec<(Expr, Block)>,
-        otherwise: Option<Block>,
-    },
-    ForEach {
-        var: Ident,
-        iter: Expr,
-        body: Block,
-    },
-    ForIndex {
-        var: Ident,
-        iter: Expr,
-        body: Block,
-    },
-    While {
-        cond: Expr,
-        body: Block,
-    },
-    Try {
-        body: Block,
-        var: Option<Ident>,
-        handler: Block,
-    },
+    If(Box<If>),
+    /// `for each var in iter { … }`.
+    ForEach(Box<Loop>),
+    /// `for each index var in iter { … }`.
+    ForIndex(Box<Loop>),
+    While(Box<While>),
+    Try(Box<Try>),
     /// `delete from Form[criteria];` (Zoho Creator).
     Delete(Expr),
     /// A Zoho Creator form action: `alert "…";`, `cancel submit;`, `hide Field;`, … — the
     /// keyword and its operand, kept so `dg check` accepts form scripts.
-    FormAction(Ident, Option<Expr>),
+    FormAction(Ident, Option<Box<Expr>>),
     /// A Creator page's output: an HTML text chunk (as a text literal) or a `<%= expr %>`
     /// (see `page.rs`). Appended to the rendered page.
     PageOutput(Expr),
     Error,
+}
+
+/// `if (c) { … } else if (c) { … } else { … }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct If {
+    pub branches: Box<[(Expr, Block)]>,
+    pub otherwise: Option<Block>,
+}
+
+/// The parts of `for each` and `for each index`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loop {
+    pub var: Ident,
+    pub iter: Expr,
+    pub body: Block,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct While {
+    pub cond: Expr,
+    pub body: Block,
+}
+
+/// `try { … } catch (var) { … }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Try {
+    pub body: Block,
+    pub var: Option<Ident>,
+    pub handler: Block,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -225,7 +273,7 @@ impl Function {
     pub fn qualified_name(&self) -> String {
         match &self.namespace {
             Some(ns) => format!("{}.{}", ns.name, self.name.name),
-            None => self.name.name.clone(),
+            None => self.name.name.to_string(),
         }
     }
 }

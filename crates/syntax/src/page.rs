@@ -202,9 +202,10 @@ impl Fixer<'_> {
 
     /// The page output a marker call stands for.
     fn marker(&self, e: &Expr) -> Option<Result<usize, ()>> {
-        let ExprKind::Call(name, args) = &e.kind else { return None };
+        let ExprKind::Call(call) = &e.kind else { return None };
+        let crate::ast::Call { name, args } = &**call;
         if name.name == TEXT_MARK {
-            match args.as_slice() {
+            match &args[..] {
                 [Expr { kind: ExprKind::Int(n), .. }] => Some(Ok(*n as usize)),
                 _ => Some(Err(())),
             }
@@ -223,16 +224,19 @@ impl Fixer<'_> {
                     if let Some((text, span)) = self.texts.get(n) {
                         s.span = *span;
                         s.kind = StmtKind::PageOutput(Expr {
-                            kind: ExprKind::Text(text.clone()),
+                            kind: ExprKind::Text(text.as_str().into()),
                             span: *span,
                         });
                         return;
                     }
                 }
                 Some(Err(())) => {
-                    if let ExprKind::Call(_, args) = &mut e.kind {
-                        let mut inner = if args.len() == 1 {
-                            args.pop().unwrap_or(Expr { kind: ExprKind::Error, span: e.span })
+                    if let ExprKind::Call(call) = &mut e.kind {
+                        let mut inner = if call.args.len() == 1 {
+                            let args = std::mem::take(&mut call.args).into_vec();
+                            args.into_iter()
+                                .next()
+                                .unwrap_or(Expr { kind: ExprKind::Error, span: e.span })
                         } else {
                             Expr { kind: ExprKind::Error, span: e.span }
                         };
@@ -259,8 +263,9 @@ impl Fixer<'_> {
                 }
             }
             StmtKind::Break | StmtKind::Continue | StmtKind::Error => {}
-            StmtKind::If { branches, otherwise } => {
-                for (c, b) in branches {
+            StmtKind::If(i) => {
+                let crate::ast::If { branches, otherwise } = &mut **i;
+                for (c, b) in branches.iter_mut() {
                     self.expr(c);
                     self.block(b);
                 }
@@ -268,16 +273,19 @@ impl Fixer<'_> {
                     self.block(b);
                 }
             }
-            StmtKind::ForEach { var, iter, body } | StmtKind::ForIndex { var, iter, body } => {
+            StmtKind::ForEach(l) | StmtKind::ForIndex(l) => {
+                let crate::ast::Loop { var, iter, body } = &mut **l;
                 self.ident(var);
                 self.expr(iter);
                 self.block(body);
             }
-            StmtKind::While { cond, body } => {
+            StmtKind::While(w) => {
+                let crate::ast::While { cond, body } = &mut **w;
                 self.expr(cond);
                 self.block(body);
             }
-            StmtKind::Try { body, var, handler } => {
+            StmtKind::Try(t) => {
+                let crate::ast::Try { body, var, handler } = &mut **t;
                 self.block(body);
                 if let Some(v) = var {
                     self.ident(v);
@@ -295,7 +303,7 @@ impl Fixer<'_> {
 
     fn task(&mut self, t: &mut crate::ast::Task) {
         self.ident(&mut t.name);
-        for en in &mut t.entries {
+        for en in t.entries.iter_mut() {
             en.key_span = self.map.span(en.key_span);
             self.expr(&mut en.value);
         }
@@ -314,28 +322,28 @@ impl Fixer<'_> {
             ExprKind::Var(id) => self.ident(id),
             ExprKind::List(items) => items.iter_mut().for_each(|x| self.expr(x)),
             ExprKind::Map(pairs) => {
-                for (k, v) in pairs {
+                for (k, v) in pairs.iter_mut() {
                     self.expr(k);
                     self.expr(v);
                 }
             }
-            ExprKind::Call(name, args) => {
-                self.ident(name);
-                args.iter_mut().for_each(|x| self.expr(x));
+            ExprKind::Call(c) => {
+                self.ident(&mut c.name);
+                c.args.iter_mut().for_each(|x| self.expr(x));
             }
-            ExprKind::TypedCtor { ctor, elem, args } => {
-                self.ident(ctor);
-                self.ident(elem);
-                args.iter_mut().for_each(|x| self.expr(x));
+            ExprKind::TypedCtor(t) => {
+                self.ident(&mut t.ctor);
+                self.ident(&mut t.elem);
+                t.args.iter_mut().for_each(|x| self.expr(x));
             }
             ExprKind::Field(r, name) => {
                 self.expr(r);
                 self.ident(name);
             }
-            ExprKind::Method(r, name, args) => {
-                self.expr(r);
-                self.ident(name);
-                args.iter_mut().for_each(|x| self.expr(x));
+            ExprKind::Method(m) => {
+                self.expr(&mut m.recv);
+                self.ident(&mut m.name);
+                m.args.iter_mut().for_each(|x| self.expr(x));
             }
             ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) | ExprKind::Pair(a, b) => {
                 self.expr(a);
@@ -343,14 +351,14 @@ impl Fixer<'_> {
             }
             ExprKind::Unary(_, x) => self.expr(x),
             ExprKind::Task(t) | ExprKind::Insert(t) => self.task(t),
-            ExprKind::Sort { base, field, .. } => {
-                self.expr(base);
-                self.ident(field);
+            ExprKind::Sort(s) => {
+                self.expr(&mut s.base);
+                self.ident(&mut s.field);
             }
-            ExprKind::Range { base, from, to } => {
-                self.expr(base);
-                self.expr(from);
-                self.expr(to);
+            ExprKind::Range(r) => {
+                self.expr(&mut r.base);
+                self.expr(&mut r.from);
+                self.expr(&mut r.to);
             }
         }
     }
@@ -364,14 +372,14 @@ mod tests {
         for s in stmts {
             match &s.kind {
                 StmtKind::PageOutput(e) => out.push(format!("out {:?}", &src[e.span.range()])),
-                StmtKind::ForEach { body, .. } => {
+                StmtKind::ForEach(l) => {
                     out.push("for".into());
-                    outputs(&body.stmts, src, out);
+                    outputs(&l.body.stmts, src, out);
                     out.push("end".into());
                 }
-                StmtKind::If { branches, .. } => {
+                StmtKind::If(i) => {
                     out.push("if".into());
-                    outputs(&branches[0].1.stmts, src, out);
+                    outputs(&i.branches[0].1.stmts, src, out);
                     out.push("end".into());
                 }
                 _ => out.push(format!("stmt {:?}", &src[s.span.range()])),

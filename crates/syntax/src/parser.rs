@@ -203,7 +203,7 @@ impl<'s> Parser<'s> {
                 .with_label("typographic quotes")
                 .with_help(format!("write {straight}{content}{straight} with straight quotes")),
         );
-        let tok = if double { Token::Text(content.to_string()) } else { Token::Date(content) };
+        let tok = if double { Token::Text(content.into()) } else { Token::Date(content) };
         Some((tok, span))
     }
 
@@ -467,7 +467,7 @@ impl<'s> Parser<'s> {
 
     fn ident(&mut self) -> Option<crate::ast::Ident> {
         let name = match self.peek() {
-            Some(Token::Ident(name)) => name.to_string(),
+            Some(Token::Ident(name)) => crate::ast::Name::from(*name),
             _ => return None,
         };
         let span = self.bump().1;

@@ -68,7 +68,7 @@ pub enum Token<'src> {
     #[regex(r"[0-9]+\.[0-9]+", |lex| lex.slice().parse::<f64>().map_err(|_| LexError::UnexpectedChar))]
     Dec(f64),
     #[token("\"", text_literal)]
-    Text(String),
+    Text(crate::ast::Name),
     #[token("'", date_literal)]
     Date(&'src str),
 
@@ -140,9 +140,16 @@ fn block_comment<'s>(lex: &mut Lexer<'s, Token<'s>>) -> FilterResult<(), LexErro
     }
 }
 
-fn text_literal<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<String, LexError> {
+fn text_literal<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<crate::ast::Name, LexError> {
     let rest = lex.remainder();
-    let mut out = String::new();
+    // Most literals have no escapes: copy them in one go.
+    if let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\') {
+        if rest.as_bytes()[i] == b'"' {
+            lex.bump(i + 1);
+            return Ok(crate::ast::Name::from(&rest[..i]));
+        }
+    }
+    let mut out = crate::ast::Name::default();
     let mut chars = rest.char_indices();
     while let Some((i, c)) = chars.next() {
         match c {

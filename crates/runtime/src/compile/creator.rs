@@ -39,15 +39,15 @@ impl FnCompiler<'_> {
                     None,
                 ))
             }
-            A::Sort { base, field, desc } => {
-                let (mut f, got) = self.fetch_shape(base)?;
-                f.sort = Some((field.name.as_str().into(), *desc));
-                f.fields.push((field.name.as_str().into(), self.global(field.span)));
+            A::Sort(s) => {
+                let (mut f, got) = self.fetch_shape(&s.base)?;
+                f.sort = Some((s.field.name.as_str().into(), s.desc));
+                f.fields.push((s.field.name.as_str().into(), self.global(s.field.span)));
                 Some((f, got))
             }
-            A::Range { base, from, to } => {
-                let (mut f, got) = self.fetch_shape(base)?;
-                f.range = Some((self.expr(from), self.expr(to)));
+            A::Range(r) => {
+                let (mut f, got) = self.fetch_shape(&r.base)?;
+                f.range = Some((self.expr(&r.from), self.expr(&r.to)));
                 Some((f, got))
             }
             A::Field(base, name) => match self.fetch_shape(base)? {
@@ -81,7 +81,7 @@ impl FnCompiler<'_> {
     /// A field name on the left of a condition: `Field` or `Lookup.Field`.
     fn field_name(e: &ast::Expr) -> Option<String> {
         match &e.kind {
-            A::Var(id) => Some(id.name.clone()),
+            A::Var(id) => Some(id.name.to_string()),
             A::Field(base, name) => Some(format!("{}.{}", Self::field_name(base)?, name.name)),
             _ => None,
         }
@@ -95,9 +95,14 @@ impl FnCompiler<'_> {
                 self.criteria_fields(r, out);
             }
             A::Unary(UnOp::Not, x) => self.criteria_fields(x, out),
-            A::Binary(_, l, _) | A::Method(l, _, _) => {
+            A::Binary(_, l, _) => {
                 if let Some(f) = Self::field_name(l) {
                     out.push((f.into(), self.global(l.span)));
+                }
+            }
+            A::Method(m) => {
+                if let Some(f) = Self::field_name(&m.recv) {
+                    out.push((f.into(), self.global(m.recv.span)));
                 }
             }
             _ => {}
@@ -134,7 +139,8 @@ impl FnCompiler<'_> {
                     ),
                 }
             }
-            A::Method(recv, name, args) => {
+            A::Method(m) => {
+                let ast::Method { recv, name, args } = &**m;
                 let Some(field) = Self::field_name(recv) else {
                     return self.criteria_error(
                         format!("`.{}()` in criteria must follow a field name", name.name),
@@ -151,7 +157,7 @@ impl FnCompiler<'_> {
                     }
                     _ => None,
                 };
-                match (text, args.as_slice()) {
+                match (text, &args[..]) {
                     (Some(op), [arg]) => CritIr::Text(field.into(), op, self.expr(arg)),
                     _ => self.criteria_error(
                         format!("`{}.{}(…)` is not a criteria test", field, name.name),
@@ -228,7 +234,8 @@ impl FnCompiler<'_> {
         match &e.kind {
             A::Index(recv, _) => matches!(&recv.kind, A::Var(form)
                 if !self.slots.contains_key(&form.name) && !form.is("input")),
-            A::Sort { base, .. } | A::Range { base, .. } => self.fetch_shape_peek(base),
+            A::Sort(s) => self.fetch_shape_peek(&s.base),
+            A::Range(r) => self.fetch_shape_peek(&r.base),
             _ => false,
         }
     }

@@ -2,7 +2,9 @@
 //! operators (a Pratt loop; prefix operators are gathered iteratively).
 
 use super::Parser;
-use crate::ast::{BinOp, Expr, ExprKind, Ident, Task, TaskEntry, UnOp};
+use crate::ast::{
+    BinOp, Call, Expr, ExprKind, Ident, Method, Name, Range, Sort, Task, TaskEntry, TypedCtor, UnOp,
+};
 use crate::token::Token;
 use crate::{Code, Diagnostic, Span};
 
@@ -114,7 +116,7 @@ impl<'s> Parser<'s> {
                     e = if self.at(&Token::LParen) {
                         let (args, end) = self.call_args();
                         let span = Span { start: e.span.start, end };
-                        mk(ExprKind::Method(Box::new(e), name, args), span)
+                        mk(ExprKind::Method(Box::new(Method { recv: e, name, args })), span)
                     } else {
                         let span = e.span.to(name.span);
                         mk(ExprKind::Field(Box::new(e), name), span)
@@ -148,7 +150,7 @@ impl<'s> Parser<'s> {
                         end = self.bump().1.end;
                     }
                     let span = Span { start: e.span.start, end };
-                    e = mk(ExprKind::Sort { base: Box::new(e), field, desc }, span);
+                    e = mk(ExprKind::Sort(Box::new(Sort { base: e, field, desc })), span);
                 }
                 Some(Token::Ident(_)) if range => {
                     self.bump();
@@ -161,14 +163,7 @@ impl<'s> Parser<'s> {
                     self.bump();
                     let to = self.expr();
                     let span = e.span.to(to.span);
-                    e = mk(
-                        ExprKind::Range {
-                            base: Box::new(e),
-                            from: Box::new(from),
-                            to: Box::new(to),
-                        },
-                        span,
-                    );
+                    e = mk(ExprKind::Range(Box::new(Range { base: e, from, to })), span);
                 }
                 _ => return e,
             }
@@ -183,7 +178,7 @@ impl<'s> Parser<'s> {
                     Token::Int(n) => ExprKind::Int(n),
                     Token::Dec(n) => ExprKind::Dec(n),
                     Token::Text(s) => ExprKind::Text(s),
-                    Token::Date(s) => ExprKind::Date(s.to_string()),
+                    Token::Date(s) => ExprKind::Date(Name::from(s)),
                     _ => ExprKind::Error,
                 };
                 mk(kind, span)
@@ -236,7 +231,7 @@ impl<'s> Parser<'s> {
             let elem = self.ident().unwrap_or_else(|| missing_ident(self.prev_end));
             let (args, end) = self.call_args();
             let span = Span { start: ctor.span.start, end };
-            return mk(ExprKind::TypedCtor { ctor, elem, args }, span);
+            return mk(ExprKind::TypedCtor(Box::new(TypedCtor { ctor, elem, args })), span);
         }
         if word.eq_ignore_ascii_case("insert") && self.at_word_n(1, "into") {
             let start = self.bump().1.start;
@@ -263,7 +258,7 @@ impl<'s> Parser<'s> {
             Some(Token::LParen) => {
                 let (args, end) = self.call_args();
                 let span = Span { start: name.span.start, end };
-                mk(ExprKind::Call(name, args), span)
+                mk(ExprKind::Call(Box::new(Call { name, args })), span)
             }
             _ => {
                 let span = name.span;
@@ -295,11 +290,11 @@ impl<'s> Parser<'s> {
     }
 
     /// `(a, b, key: value)`; returns the arguments and the end of the `)`.
-    pub(crate) fn call_args(&mut self) -> (Vec<Expr>, u32) {
+    pub(crate) fn call_args(&mut self) -> (Box<[Expr]>, u32) {
         let open = self.bump().1;
         if !self.enter(open) {
             self.skip_group();
-            return (Vec::new(), self.prev_end);
+            return (Box::default(), self.prev_end);
         }
         let saved = std::mem::replace(&mut self.in_condition, false);
         let mut args = Vec::new();
@@ -320,7 +315,7 @@ impl<'s> Parser<'s> {
         self.in_condition = saved;
         let end = self.expect_close(open, Token::RParen);
         self.leave();
-        (args, end)
+        (args.into_boxed_slice(), end)
     }
 
     /// `{…}` / `[…]`: a list, or a map when the items are `key: value`.
@@ -348,7 +343,11 @@ impl<'s> Parser<'s> {
         let span = Span { start: open.start, end };
         let n_pairs = items.iter().filter(|(_, v)| v.is_some()).count();
         if items.is_empty() {
-            let kind = if is_brace { ExprKind::Map(vec![]) } else { ExprKind::List(vec![]) };
+            let kind = if is_brace {
+                ExprKind::Map(Box::default())
+            } else {
+                ExprKind::List(Box::default())
+            };
             return mk(kind, span);
         }
         if n_pairs == items.len() {
@@ -409,11 +408,11 @@ impl<'s> Parser<'s> {
 
     /// `[ key: value … ]` (or `Field = value` with `allow_eq`); returns the entries and the
     /// end of the `]`.
-    fn task_entries(&mut self, allow_eq: bool) -> (Vec<TaskEntry>, u32) {
+    fn task_entries(&mut self, allow_eq: bool) -> (Box<[TaskEntry]>, u32) {
         let open = self.bump().1;
         if !self.enter(open) {
             self.skip_group();
-            return (Vec::new(), self.prev_end);
+            return (Box::default(), self.prev_end);
         }
         let mut entries = Vec::new();
         while !self.at(&Token::RBracket) && !self.at_eof() {
@@ -429,7 +428,7 @@ impl<'s> Parser<'s> {
                 }
                 continue;
             }
-            let mut key = String::new();
+            let mut key = Name::default();
             let mut key_span = self.peek_span();
             loop {
                 match self.bump() {
@@ -450,7 +449,7 @@ impl<'s> Parser<'s> {
         }
         let end = self.expect_close(open, Token::RBracket);
         self.leave();
-        (entries, end)
+        (entries.into_boxed_slice(), end)
     }
 
     /// Skips junk inside a task block up to the next key or the closing `]`.
@@ -490,7 +489,7 @@ impl<'s> Parser<'s> {
             return items.pop().unwrap_or_else(|| mk(ExprKind::Error, Span::default()));
         }
         let span = items[0].span.to(items[items.len() - 1].span);
-        mk(ExprKind::List(items), span)
+        mk(ExprKind::List(items.into_boxed_slice()), span)
     }
 
     /// `file:expr`, `template:Name:Form as PDF`, `view:Name as PDF` (sendmail attachments) as a
@@ -518,7 +517,7 @@ impl<'s> Parser<'s> {
             parts.pop().unwrap_or_else(|| mk(ExprKind::Error, Span::default()))
         } else {
             let span = parts[0].span.to(parts[parts.len() - 1].span);
-            mk(ExprKind::List(parts), span)
+            mk(ExprKind::List(parts.into_boxed_slice()), span)
         };
         let span = tag.span.to(spec.span);
         let tag_span = tag.span;
@@ -541,7 +540,7 @@ fn is_key_phrase(words: &[String]) -> bool {
 }
 
 fn missing_ident(at: u32) -> Ident {
-    Ident { name: String::new(), span: Span { start: at, end: at } }
+    Ident { name: Name::default(), span: Span { start: at, end: at } }
 }
 
 #[cold]

@@ -1,7 +1,10 @@
 //! Statements, blocks, function definitions and whole programs.
 
 use super::{Parser, STATEMENT_WORDS};
-use crate::ast::{Block, Expr, ExprKind, Function, Ident, Param, Program, Stmt, StmtKind};
+use crate::ast::{
+    Block, Expr, ExprKind, Function, Ident, If, Loop, Name, Param, Program, Stmt, StmtKind, Try,
+    While,
+};
 use crate::token::Token;
 use crate::{Code, Diagnostic, Span};
 
@@ -46,6 +49,8 @@ impl<'s> Parser<'s> {
                 program.stmts.push(s);
             }
         }
+        program.functions.shrink_to_fit();
+        program.stmts.shrink_to_fit();
         program
     }
 
@@ -120,8 +125,9 @@ impl<'s> Parser<'s> {
             self.block()
         } else {
             self.unexpected("`{` to start the function body");
-            Block { stmts: Vec::new(), span: Span { start: self.prev_end, end: self.prev_end } }
+            Block { stmts: Box::default(), span: Span { start: self.prev_end, end: self.prev_end } }
         };
+        params.shrink_to_fit();
         let span = ret.span.to(body.span);
         Some(Function { ret, namespace, name, params, body, span })
     }
@@ -132,7 +138,7 @@ impl<'s> Parser<'s> {
         if !self.enter(open) {
             self.skip_group();
             return Block {
-                stmts: Vec::new(),
+                stmts: Box::default(),
                 span: Span { start: open.start, end: self.prev_end },
             };
         }
@@ -144,7 +150,7 @@ impl<'s> Parser<'s> {
         }
         let end = self.expect_close(open, Token::RBrace);
         self.leave();
-        Block { stmts, span: Span { start: open.start, end } }
+        Block { stmts: stmts.into_boxed_slice(), span: Span { start: open.start, end } }
     }
 
     /// The body of `if`/`for`/`while`: a block, or one statement.
@@ -153,10 +159,11 @@ impl<'s> Parser<'s> {
             return self.block();
         }
         match self.statement() {
-            Some(s) => Block { span: s.span, stmts: vec![s] },
-            None => {
-                Block { stmts: Vec::new(), span: Span { start: self.prev_end, end: self.prev_end } }
-            }
+            Some(s) => Block { span: s.span, stmts: Box::new([s]) },
+            None => Block {
+                stmts: Box::default(),
+                span: Span { start: self.prev_end, end: self.prev_end },
+            },
         }
     }
 
@@ -223,7 +230,7 @@ impl<'s> Parser<'s> {
                 let operand = if self.at(&Token::Semi) || self.at(&Token::RBrace) || self.at_eof() {
                     None
                 } else {
-                    Some(self.expr())
+                    Some(Box::new(self.expr()))
                 };
                 return Some(self.finish(start, StmtKind::FormAction(action, operand), false));
             }
@@ -247,7 +254,11 @@ impl<'s> Parser<'s> {
             }
             let value = self.expr();
             let optional = ends_with_task(&value);
-            return Some(self.finish(start, StmtKind::Assign { target, value }, optional));
+            return Some(self.finish(
+                start,
+                StmtKind::Assign { target: Box::new(target), value },
+                optional,
+            ));
         }
         if matches!(target.kind, ExprKind::Error) && !self.at(&Token::Semi) {
             self.skip_statement();
@@ -334,7 +345,8 @@ impl<'s> Parser<'s> {
                 break;
             }
         }
-        mk(StmtKind::If { branches, otherwise }, Span { start, end })
+        let branches = branches.into_boxed_slice();
+        mk(StmtKind::If(Box::new(If { branches, otherwise })), Span { start, end })
     }
 
     fn for_stmt(&mut self) -> Stmt {
@@ -349,7 +361,7 @@ impl<'s> Parser<'s> {
             _ => {
                 self.unexpected("a loop variable");
                 Ident {
-                    name: String::new(),
+                    name: Name::default(),
                     span: Span { start: self.prev_end, end: self.prev_end },
                 }
             }
@@ -362,11 +374,8 @@ impl<'s> Parser<'s> {
         let iter = self.expr();
         let body = self.body();
         let span = Span { start, end: body.span.end };
-        let kind = if is_index {
-            StmtKind::ForIndex { var, iter, body }
-        } else {
-            StmtKind::ForEach { var, iter, body }
-        };
+        let parts = Box::new(Loop { var, iter, body });
+        let kind = if is_index { StmtKind::ForIndex(parts) } else { StmtKind::ForEach(parts) };
         mk(kind, span)
     }
 
@@ -375,7 +384,7 @@ impl<'s> Parser<'s> {
         let cond = self.condition();
         let body = self.body();
         let span = Span { start, end: body.span.end };
-        mk(StmtKind::While { cond, body }, span)
+        mk(StmtKind::While(Box::new(While { cond, body })), span)
     }
 
     fn try_stmt(&mut self) -> Stmt {
@@ -395,14 +404,17 @@ impl<'s> Parser<'s> {
                 self.block()
             } else {
                 self.unexpected("`{` to start the catch block");
-                Block { stmts: Vec::new(), span: Span { start: self.prev_end, end: self.prev_end } }
+                Block {
+                    stmts: Box::default(),
+                    span: Span { start: self.prev_end, end: self.prev_end },
+                }
             }
         } else {
             self.unexpected("`catch` after the try block");
-            Block { stmts: Vec::new(), span: Span { start: self.prev_end, end: self.prev_end } }
+            Block { stmts: Box::default(), span: Span { start: self.prev_end, end: self.prev_end } }
         };
         let span = Span { start, end: handler.span.end.max(body.span.end) };
-        mk(StmtKind::Try { body, var, handler }, span)
+        mk(StmtKind::Try(Box::new(Try { body, var, handler })), span)
     }
 
     /// `else …` or `catch …` with nothing to attach to: one error, then the rest is parsed

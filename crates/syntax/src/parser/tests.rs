@@ -132,8 +132,8 @@ fn assignment_as_comparison_in_conditions() {
     let p = parse("if(input.Send = true) { info 1; } else if (x = 2) { info 2; }");
     let warns: Vec<_> = p.diagnostics.iter().map(|d| (d.code, d.severity)).collect();
     assert_eq!(warns, [(Code::AssignInCondition, Severity::Warning); 2]);
-    let StmtKind::If { branches, .. } = &p.program.stmts[0].kind else { panic!() };
-    assert!(matches!(branches[0].0.kind, ExprKind::Binary(BinOp::Eq, ..)));
+    let StmtKind::If(i) = &p.program.stmts[0].kind else { panic!() };
+    assert!(matches!(i.branches[0].0.kind, ExprKind::Binary(BinOp::Eq, ..)));
     // Outside conditions `=` is still assignment only.
     assert!(parse("x = a = b;").has_errors());
 }
@@ -155,8 +155,8 @@ fn creator_fetch_clauses_and_attachments() {
                 l = Orders[ID != 0].Amount sort by Amount.getall();\n\
                 for each o in Orders[Amount > 5] sort by Amount { info o.ID; }");
     let StmtKind::Assign { value, .. } = &p.stmts[0].kind else { panic!() };
-    let ExprKind::Range { base, .. } = &value.kind else { panic!("{value:?}") };
-    assert!(matches!(base.kind, ExprKind::Sort { desc: true, .. }));
+    let ExprKind::Range(r) = &value.kind else { panic!("{value:?}") };
+    assert!(matches!(&r.base.kind, ExprKind::Sort(s) if s.desc));
     let p = ok("sendmail [ from: zoho.adminuserid to: \"a@x.com\" subject: \"s\" message: \"m\" Attachments :file:doc, file:input.Upload ]");
     let StmtKind::Expr(e) = &p.stmts[0].kind else { panic!() };
     let ExprKind::Task(t) = &e.kind else { panic!() };
