@@ -119,5 +119,8 @@ pub fn check(args: CheckArgs) -> u8 {
             plural(tally.warnings, "warning")
         );
     }
+    // The process ends right after this: freeing every syntax tree node by node would only
+    // cost time (about 3% of checking a large project), so leave that to the OS.
+    std::mem::forget(projects);
     u8::from(tally.errors > 0)
 }

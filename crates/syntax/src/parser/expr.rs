@@ -101,8 +101,10 @@ impl<'s> Parser<'s> {
     fn postfix(&mut self) -> Expr {
         let mut e = self.atom();
         loop {
-            let sort = self.at_word("sort") && self.at_word_n(1, "by");
-            let range = self.at_word("range") && self.at_word_n(1, "from");
+            // Only a name can start `sort by` / `range from`: look further only then.
+            let word = matches!(self.peek(), Some(Token::Ident(_)));
+            let sort = word && self.at_word("sort") && self.at_word_n(1, "by");
+            let range = word && self.at_word("range") && self.at_word_n(1, "from");
             match self.peek() {
                 Some(Token::Dot) => {
                     let dot = self.bump().1;

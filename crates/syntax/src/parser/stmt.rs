@@ -188,11 +188,18 @@ impl<'s> Parser<'s> {
             return Some(mk(StmtKind::Expr(Expr { kind: ExprKind::Null, span: semi }), semi));
         }
         let assigns = self.peek_n(1) == Some(&Token::Assign);
+        // Statement keywords are short: lower-case them on the stack.
+        let mut buf = [0u8; 8];
         let word = match self.peek() {
-            Some(Token::Ident(w)) if !assigns => w.to_ascii_lowercase(),
-            _ => String::new(),
+            Some(Token::Ident(w)) if !assigns && w.len() <= buf.len() => {
+                let lower = &mut buf[..w.len()];
+                lower.copy_from_slice(w.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).unwrap_or("")
+            }
+            _ => "",
         };
-        match word.as_str() {
+        match word {
             "if" => return Some(self.if_stmt()),
             "for" if self.at_word_n(1, "each") => return Some(self.for_stmt()),
             "while" => return Some(self.while_stmt()),
