@@ -726,6 +726,18 @@ impl<'a> FnCompiler<'a> {
         } else {
             self.check_receiver(recv, name, cands);
         }
+        let pairs = args.iter().filter(|a| matches!(a.kind, A::Pair(..))).count();
+        let pair_insert = pairs > 0 && name.name.eq_ignore_ascii_case("insert");
+        if pair_insert && pairs < args.len() {
+            self.error(
+                Code::MixedCollection,
+                "a Collection holds either values or key-value pairs, not both",
+                span,
+            );
+        }
+        // `c.insert("k": v)` runs a row of its own, so that an undecided `Collection()`
+        // becomes key-value and an index-value one refuses the pair.
+        let cands = if pair_insert { builtins::pair_insert() } else { cands };
         let mut all = Vec::with_capacity(args.len() + 1);
         all.push(self.expr(recv));
         for a in args {
@@ -784,6 +796,7 @@ impl<'a> FnCompiler<'a> {
                     ExprKind::Map(vec![])
                 }
             },
+            "collection" if args.is_empty() => ExprKind::NewCollection,
             "collection" => {
                 let pairs = args.iter().filter(|a| matches!(a.kind, A::Pair(..))).count();
                 if pairs > 0 && pairs < args.len() {
