@@ -55,6 +55,10 @@ pub struct RunArgs {
     /// The user zoho.loginuserid reports.
     #[arg(long, value_name = "EMAIL", default_value = "user@example.com")]
     user: String,
+    /// For a Creator page: write the rendered page to an HTML file in a temporary folder and
+    /// print its path; on a terminal, also open it with xdg-open when there is one.
+    #[arg(long, conflicts_with = "json")]
+    open: bool,
 }
 
 /// Builds the host for `dg run` / `dg test`: offline when a sandbox or mock rules
@@ -204,6 +208,11 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         loaded = load_project(&file_arg)?;
         (&loaded.0.project, loaded.1)
     };
+    if a.open && !project.files()[entry_file].is_page() {
+        return Err(format!(
+            "--open renders Creator pages; {file_arg} is not one (a page starts with `<%{{` or is a .page/.html file with `<%` tags)"
+        ));
+    }
     let mut limits = if a.no_limits { Limits::unlimited() } else { Limits::default() };
     if let Some(n) = a.max_statements {
         limits.max_statements = Some(n);
@@ -274,6 +283,11 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         return Ok(code);
     }
     match &outcome.error {
+        None if a.open => {
+            let path = write_page(&file_arg, &outcome.result.to_display())?;
+            println!("{}", path.display());
+            open_in_browser(&path);
+        }
         None => {
             if !outcome.result.is_null() {
                 println!("{}", outcome.result.to_display());
@@ -307,6 +321,40 @@ fn run_inner(a: RunArgs) -> Result<u8, String> {
         },
     }
     Ok(code)
+}
+
+/// Writes a rendered page to `<temp>/dg-pages-<pid>/<name>.html` and returns the path.
+fn write_page(file_arg: &str, html: &str) -> Result<std::path::PathBuf, String> {
+    let stem = std::path::Path::new(file_arg)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .filter(|s| !s.is_empty() && *s != "-")
+        .unwrap_or("page");
+    let dir = std::env::temp_dir().join(format!("dg-pages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join(format!("{stem}.html"));
+    std::fs::write(&path, html).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// Opens `path` with xdg-open when standard output is a terminal and xdg-open is on the
+/// PATH; otherwise (pipes, CI, no browser) does nothing. Never fails the run.
+fn open_in_browser(path: &std::path::Path) {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return;
+    }
+    let found = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("xdg-open").is_file()));
+    if !found {
+        return;
+    }
+    let _ = std::process::Command::new("xdg-open")
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 fn the_creator_app_cases_pass() {
     let o = dg(&["test", &app("tests")]);
     assert_eq!(o.status.code(), Some(0), "{}\n{}", out(&o), err(&o));
-    assert!(out(&o).contains("16 passed, 0 failed"), "{}", out(&o));
+    assert!(out(&o).contains("19 passed, 0 failed"), "{}", out(&o));
 }
 
 #[test]
@@ -209,4 +209,28 @@ fn sandbox_out_round_trips_the_creator_state() {
         std::fs::read_to_string(&out_path).unwrap(),
         std::fs::read_to_string(&again).unwrap()
     );
+}
+
+#[test]
+fn open_writes_the_page_to_a_temp_file_without_a_browser() {
+    let tmp = temp("open-tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    // No xdg-open on the PATH and stdout is a pipe: the run must still succeed.
+    let o = Command::new(env!("CARGO_BIN_EXE_dg"))
+        .args(["run", &app("pages/orders.page"), "--sandbox", &app("state.json")])
+        .args(["--arg", "status=Closed", "--open"])
+        .env("NO_COLOR", "1")
+        .env("TMPDIR", &tmp)
+        .env("PATH", "")
+        .output()
+        .expect("dg runs");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let path = std::path::PathBuf::from(out(&o).trim());
+    assert!(path.starts_with(&tmp), "{}", path.display());
+    assert_eq!(path.file_name().and_then(|n| n.to_str()), Some("orders.html"));
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("<h1>Orders: Closed</h1>"), "{html}");
+    let o = dg(&["run", &app("scripts/reports.dg"), "--open"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--open renders Creator pages"), "{}", err(&o));
 }

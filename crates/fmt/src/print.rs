@@ -422,8 +422,15 @@ impl<'s> Printer<'s> {
                 parts.push(text(";"));
             }
             StmtKind::FormAction(action, operand) => {
-                parts.push(text(action.name.clone()));
-                if let Some(e) = operand {
+                // `alert(Field, "message")` keeps its call form.
+                let call = matches!(operand, Some(Expr { kind: ExprKind::Call(name, _), .. })
+                    if name.name.eq_ignore_ascii_case(&action.name));
+                if !call {
+                    parts.push(text(action.name.clone()));
+                }
+                if let Some(e) = operand.as_ref().filter(|_| call) {
+                    parts.push(self.expr(e));
+                } else if let Some(e) = operand {
                     parts.push(text(" "));
                     parts.push(self.expr(e));
                 }

@@ -84,6 +84,29 @@ impl DgHost {
     }
 
     /// The sandbox that holds the Creator app, or why there is none.
+    /// `thisapp.permissions.<name>(…)`, answered from the sandbox state's
+    /// `creator.permissions` for the run's user (`zoho.loginuserid`); recorded in the
+    /// transcript.
+    fn permission(&mut self, name: &str, args: &[Value]) -> Result<Value, String> {
+        let Mode::Offline { sandbox: Some(sandbox), .. } = &self.mode else {
+            return Err(format!(
+                "thisapp.permissions.{name} asks Zoho Creator about the app's users; dg answers it from the sandbox only: add --sandbox STATE.json with creator.permissions (see docs/creator.md)"
+            ));
+        };
+        let texts: Vec<String> = args.iter().map(Value::to_display).collect();
+        let answer = sandbox.creator().permission(name, &texts, &self.user);
+        let shown: Vec<String> = args.iter().map(to_json_string).collect();
+        let outcome = match &answer {
+            Ok(v) => creator::json_to_value(v).to_display(),
+            Err(e) => format!("error: {e}"),
+        };
+        self.transcript.events.push(Event::Record(format!(
+            "thisapp.permissions.{name}({}) → {outcome}",
+            shown.join(", ")
+        )));
+        answer.map(|v| creator::json_to_value(&v))
+    }
+
     fn creator_sandbox(&mut self, form: &str) -> Result<&mut Sandbox, String> {
         match &mut self.mode {
             Mode::Offline { sandbox: Some(s), .. } => Ok(s),
@@ -272,6 +295,9 @@ impl Host for DgHost {
     }
 
     fn integration(&mut self, task: &str, args: &[Value]) -> Result<Value, String> {
+        if let Some(name) = task.strip_prefix("thisapp.permissions.") {
+            return self.permission(name, args);
+        }
         let plan = tasks::plan(task, args)?;
         if let Mode::Real(registry) = &mut self.mode {
             open_registry(registry)?;

@@ -148,6 +148,8 @@ fn tables() -> [&'static [Builtin]; 8] {
     ]
 }
 
+pub(crate) use collection::undecided::pair_insert;
+
 /// Every builtin with a given lower-case name, in dispatch order.
 pub(crate) type Candidates = Vec<&'static Builtin>;
 
@@ -336,6 +338,9 @@ pub(crate) fn call(
     args: &[Value],
 ) -> Result<Value> {
     let recv = args.first();
+    if let Some(Value::Coll(_)) = recv {
+        return collection::undecided::call(ctx, name, cands, args);
+    }
     for b in cands {
         if b.recv == Recv::None {
             return call_checked(ctx, name, b, args, args.len());

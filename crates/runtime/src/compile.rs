@@ -295,6 +295,32 @@ impl<'a> FnCompiler<'a> {
         }
     }
 
+    /// `thisapp.permissions.<task>(…)`: Creator's documented permission tasks and their
+    /// argument counts (the host answers them; see docs/creator.md).
+    fn check_permission_task(&mut self, task: &str, qualified: &str, given: usize, span: Span) {
+        const TASKS: &[(&str, usize)] = &[
+            ("isuserinrole", 1),
+            ("isuserinprofile", 1),
+            ("roleforuser", 1),
+            ("profileforuser", 1),
+            ("loginuserprofile", 0),
+            ("loginuserrole", 0),
+        ];
+        match TASKS.iter().find(|(name, _)| *name == task) {
+            Some((_, want)) if *want != given => self.error(
+                Code::ArgumentCount,
+                format!("No. of arguments mismatches for the function {qualified}"),
+                span,
+            ),
+            Some(_) => {}
+            None => self.error(
+                Code::UnknownFunction,
+                format!("unknown permission task '{qualified}' (dg knows isUserInRole, isUserInProfile, roleForUser, profileForUser, loginUserProfile, loginUserRole)"),
+                span,
+            ),
+        }
+    }
+
     /// The project function closest to a misspelt name.
     fn suggest_function(&self, name: &str) -> Option<&'a str> {
         crate::suggest::closest(name, self.index.names.iter().map(String::as_str))
@@ -699,6 +725,10 @@ impl<'a> FnCompiler<'a> {
             if let Some(cands) = builtins::lookup(&lower) {
                 return ExprKind::Builtin { name: lower.into(), cands, args: self.exprs(args) };
             }
+            if let Some(task) = lower.strip_prefix("thisapp.permissions.") {
+                self.check_permission_task(task, &qualified, args.len(), span);
+                return ExprKind::Integration { name: lower.into(), args: self.exprs(args) };
+            }
             if lower.starts_with("zoho.") {
                 self.check_task(&qualified, &lower, args.len(), span);
                 return ExprKind::Integration { name: lower.into(), args: self.exprs(args) };
@@ -727,6 +757,18 @@ impl<'a> FnCompiler<'a> {
         } else {
             self.check_receiver(recv, name, cands);
         }
+        let pairs = args.iter().filter(|a| matches!(a.kind, A::Pair(..))).count();
+        let pair_insert = pairs > 0 && name.name.eq_ignore_ascii_case("insert");
+        if pair_insert && pairs < args.len() {
+            self.error(
+                Code::MixedCollection,
+                "a Collection holds either values or key-value pairs, not both",
+                span,
+            );
+        }
+        // `c.insert("k": v)` runs a row of its own, so that an undecided `Collection()`
+        // becomes key-value and an index-value one refuses the pair.
+        let cands = if pair_insert { builtins::pair_insert() } else { cands };
         let mut all = Vec::with_capacity(args.len() + 1);
         all.push(self.expr(recv));
         for a in args {
@@ -785,6 +827,7 @@ impl<'a> FnCompiler<'a> {
                     ExprKind::Map(vec![])
                 }
             },
+            "collection" if args.is_empty() => ExprKind::NewCollection,
             "collection" => {
                 let pairs = args.iter().filter(|a| matches!(a.kind, A::Pair(..))).count();
                 if pairs > 0 && pairs < args.len() {

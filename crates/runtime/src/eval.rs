@@ -325,6 +325,8 @@ impl<'p, 'h> Machine<'p, 'h> {
             Value::List(l) => Ok(l.borrow().iter().cloned().collect()),
             Value::Map(m) => Ok(m.borrow().keys().cloned().collect()),
             Value::Text(s) => Ok(s.split(',').map(Value::text).collect()),
+            // Only an undecided collection stays a cell when read: nothing to walk.
+            Value::Coll(_) => Ok(SmallVec::new()),
             other => Err(RuntimeError::new(format!(
                 "'for each' needs a list, not {}",
                 other.ty().name()
@@ -334,6 +336,12 @@ impl<'p, 'h> Machine<'p, 'h> {
     }
 
     fn set_key(&mut self, obj: &Value, key: Value, value: Value) -> Result<()> {
+        if let Value::Coll(cell) = obj {
+            // `c.k = v` on an undecided `Collection()` makes it key-value.
+            let map = Value::empty_map();
+            *cell.borrow_mut() = map.clone();
+            return self.set_key(&map, key, value);
+        }
         match obj {
             Value::Map(m) => {
                 let mut m = m.borrow_mut();
@@ -408,6 +416,7 @@ impl<'p, 'h> Machine<'p, 'h> {
                 Some(v) => Ok(v.clone()),
                 None => fail(format!("variable '{name}' is not defined")),
             },
+            ExprKind::NewCollection => Ok(Value::undecided()),
             ExprKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -513,6 +522,7 @@ impl<'p, 'h> Machine<'p, 'h> {
                 Value::List(l) if self.collection_field(&l, key).is_some() => {
                     Ok(self.collection_field(&l, key).unwrap_or_default())
                 }
+                Value::Coll(_) => Ok(Value::Null),
                 Value::Null => fail(format!("cannot read '{}' of a null value", key.to_display())),
                 other => fail(format!(
                     "cannot read '{}' of a {} value",
@@ -530,6 +540,7 @@ impl<'p, 'h> Machine<'p, 'h> {
                         Ok(l[i].clone())
                     }
                     Value::Map(m) => Ok(m.borrow().get(&idx).cloned().unwrap_or_default()),
+                    Value::Coll(_) => Ok(Value::Null),
                     other => fail(format!("cannot index a {} value", other.ty().name())),
                 }
             }

@@ -20,6 +20,8 @@ pub(crate) enum ExprKind {
     Global(Box<str>),
     List(Vec<Expr>),
     Map(Vec<(Expr, Expr)>),
+    /// `Collection()`: a new undecided collection (`Value::Coll`).
+    NewCollection,
     Neg(Box<Expr>),
     Not(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),

@@ -21,6 +21,9 @@ pub type Text = Rc<String>;
 pub type ListRef = Rc<RefCell<Vec<Value>>>;
 pub type MapData = IndexMap<Value, Value, foldhash::fast::RandomState>;
 pub type MapRef = Rc<RefCell<MapData>>;
+/// A `Collection()` created empty: the cell holds `Null` while the collection is undecided,
+/// then the LIST or KEY-VALUE its first insert made it (docs/semantics.md, "Collection").
+pub type CollRef = Rc<RefCell<Value>>;
 
 /// `repr(u32)`: every payload starts at offset 4 or 8, so copying a value never
 /// mixes a 1-byte payload with the tag (which stalled store forwarding).
@@ -41,6 +44,10 @@ pub enum Value {
     Time(NaiveTime),
     List(ListRef),
     Map(MapRef),
+    /// `Collection()` with no elements: undecided until its first insert. Once decided it is
+    /// transparent: cloning it (every variable read) gives the list or map it became, and
+    /// printing, comparing and hashing look through it. Lists and maps never pay for it.
+    Coll(CollRef),
 }
 
 impl Clone for Value {
@@ -59,6 +66,10 @@ impl Clone for Value {
             Value::Date(d) => Value::Date(*d),
             Value::DateTime(d) => Value::DateTime(*d),
             Value::Time(t) => Value::Time(*t),
+            Value::Coll(c) => match c.try_borrow() {
+                Ok(inner) if !inner.is_null() => inner.clone(),
+                _ => Value::Coll(Rc::clone(c)),
+            },
         }
     }
 }
@@ -108,6 +119,28 @@ impl Value {
             Value::Time(_) => Type::Time,
             Value::List(_) => Type::List,
             Value::Map(_) => Type::Map,
+            Value::Coll(c) => match c.try_borrow().as_deref() {
+                Ok(Value::List(_)) => Type::List,
+                _ => Type::Map,
+            },
+        }
+    }
+
+    /// A new undecided `Collection()`.
+    pub fn undecided() -> Value {
+        Value::Coll(Rc::new(RefCell::new(Value::Null)))
+    }
+
+    /// What a `Collection()` cell stands for: the list or map it became, or a new empty map
+    /// while undecided (an undecided collection reads as an empty KEY-VALUE). Other values
+    /// are returned as they are.
+    pub fn settled(&self) -> std::borrow::Cow<'_, Value> {
+        match self {
+            Value::Coll(c) => std::borrow::Cow::Owned(match c.try_borrow().as_deref() {
+                Ok(inner @ (Value::List(_) | Value::Map(_))) => inner.clone(),
+                _ => Value::empty_map(),
+            }),
+            v => std::borrow::Cow::Borrowed(v),
         }
     }
 
@@ -206,7 +239,7 @@ impl Value {
             return true;
         }
         let original = out.len();
-        if !matches!(self, Value::List(_) | Value::Map(_)) {
+        if !matches!(self, Value::List(_) | Value::Map(_) | Value::Coll(_)) {
             // A scalar prints a few bytes: write it, then check.
             format::write_scalar_string(self, out);
             if out.len() > cap {
@@ -237,12 +270,15 @@ impl Value {
                         out.push(b',');
                     }
                     match item {
-                        Value::List(_) | Value::Map(_) => json::write_json(item, out, 0),
+                        Value::List(_) | Value::Map(_) | Value::Coll(_) => {
+                            json::write_json(item, out, 0)
+                        }
                         other => format::write_scalar(other, out),
                     }
                 }
             }
             Value::Map(_) => json::write_json(self, out, 0),
+            Value::Coll(_) => self.settled().write_display_sink(out),
             other => format::write_scalar(other, out),
         }
     }
@@ -252,6 +288,7 @@ fn loose_eq(a: &Value, b: &Value, depth: usize) -> bool {
     match (a, b) {
         (Value::Int(x), Value::Dec(y)) | (Value::Dec(y), Value::Int(x)) => (*x as f64) == *y,
         (Value::Date(x) | Value::DateTime(x), Value::Date(y) | Value::DateTime(y)) => x == y,
+        (Value::Coll(_), _) | (_, Value::Coll(_)) => loose_eq(&a.settled(), &b.settled(), depth),
         _ => collections_eq(a, b, depth, loose_eq).unwrap_or_else(|| strict_eq(a, b, depth)),
     }
 }
@@ -311,6 +348,7 @@ fn strict_eq(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Date(a), Value::Date(b)) => a == b,
         (Value::DateTime(a), Value::DateTime(b)) => a == b,
         (Value::Time(a), Value::Time(b)) => a == b,
+        (Value::Coll(_), _) | (_, Value::Coll(_)) => strict_eq(&a.settled(), &b.settled(), depth),
         _ => collections_eq(a, b, depth, strict_eq).unwrap_or(false),
     }
 }
@@ -324,6 +362,9 @@ impl Hash for Value {
 }
 
 fn hash_value<H: Hasher>(v: &Value, state: &mut H, depth: usize) {
+    if let Value::Coll(_) = v {
+        return hash_value(&v.settled(), state, depth);
+    }
     std::mem::discriminant(v).hash(state);
     match v {
         Value::Null => {}
@@ -351,6 +392,7 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H, depth: usize) {
                 m.len().hash(state)
             }
         }
+        Value::Coll(_) => {}
     }
 }
 

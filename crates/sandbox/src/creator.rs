@@ -36,6 +36,24 @@ pub(crate) struct Form {
     /// Whether `fields` was declared (then it is written back).
     pub(crate) declared: bool,
     pub(crate) records: Vec<CreatorRecord>,
+    /// Fields `mandatory` declares: an insert must give them a value, an update cannot
+    /// empty them.
+    pub(crate) mandatory: Vec<String>,
+    /// Lookup fields `lookups` declares: field → the form whose record ID it holds.
+    pub(crate) lookups: Vec<(String, String)>,
+}
+
+impl Form {
+    fn empty(name: String) -> Form {
+        Form {
+            name,
+            fields: Vec::new(),
+            declared: false,
+            records: Vec::new(),
+            mandatory: Vec::new(),
+            lookups: Vec::new(),
+        }
+    }
 }
 
 /// The Creator application the sandbox holds.
@@ -44,6 +62,8 @@ pub struct CreatorApp {
     pub(crate) owner: String,
     pub(crate) app: String,
     pub(crate) forms: Vec<Form>,
+    /// `permissions`: the app's roles and permissions (profiles) and each user's.
+    pub(crate) permissions: Permissions,
     /// Whether the state file had a `creator` part (it is written back only then, or after
     /// a write).
     pub(crate) present: bool,
@@ -55,9 +75,23 @@ impl Default for CreatorApp {
             owner: DEFAULT_OWNER.to_string(),
             app: DEFAULT_APP.to_string(),
             forms: Vec::new(),
+            permissions: Permissions::default(),
             present: false,
         }
     }
+}
+
+/// The `permissions` part of the Creator state: which roles and permissions (Creator's
+/// name for profiles) exist, and each user's role and permission. Answers
+/// `thisapp.permissions.*`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Permissions {
+    pub(crate) roles: Vec<String>,
+    pub(crate) profiles: Vec<String>,
+    /// User (e-mail or name) → (role, permission).
+    pub(crate) users: Vec<(String, Option<String>, Option<String>)>,
+    /// Whether the state declared it (it is written back only then).
+    pub(crate) declared: bool,
 }
 
 /// How a criteria condition compares a field with a value.
@@ -153,19 +187,27 @@ impl Criteria {
         }
     }
 
-    /// Whether `record` satisfies the criteria.
+    /// Whether `record` satisfies the criteria (fields of the record itself; a lookup path
+    /// `Lookup.Field` needs the application: [`CreatorApp::fetch`] follows it).
     pub fn matches(&self, record: &CreatorRecord) -> bool {
+        self.matches_with(record, &|r, f| r.get(f).cloned().unwrap_or(Value::Null))
+    }
+
+    fn matches_with(
+        &self,
+        record: &CreatorRecord,
+        get: &dyn Fn(&CreatorRecord, &str) -> Value,
+    ) -> bool {
         match self {
             Criteria::All => true,
-            Criteria::And(items) => items.iter().all(|c| c.matches(record)),
-            Criteria::Or(items) => items.iter().any(|c| c.matches(record)),
-            Criteria::Not(inner) => !inner.matches(record),
+            Criteria::And(items) => items.iter().all(|c| c.matches_with(record, get)),
+            Criteria::Or(items) => items.iter().any(|c| c.matches_with(record, get)),
+            Criteria::Not(inner) => !inner.matches_with(record, get),
             Criteria::Compare { field, op, value } => {
-                let have = record.get(field.as_str()).unwrap_or(&Value::Null);
-                compare_matches(have, *op, value)
+                compare_matches(&get(record, field), *op, value)
             }
             Criteria::Text { field, op, value } => {
-                let have = record.get(field.as_str()).unwrap_or(&Value::Null);
+                let have = &get(record, field);
                 if is_empty(have) {
                     return *op == TextOp::NotContains;
                 }
@@ -177,9 +219,7 @@ impl Criteria {
                     TextOp::EndsWith => have.ends_with(&want),
                 }
             }
-            Criteria::Empty { field } => {
-                is_empty(record.get(field.as_str()).unwrap_or(&Value::Null))
-            }
+            Criteria::Empty { field } => is_empty(&get(record, field)),
         }
     }
 }
@@ -213,6 +253,13 @@ pub enum CreatorError {
     },
     /// A system field (`ID`, `Added_Time`, …) given a value.
     SystemField(String),
+    /// A mandatory field left empty by an insert or emptied by an update.
+    Mandatory {
+        /// Form link name.
+        form: String,
+        /// The field.
+        field: String,
+    },
     /// No record with that ID.
     NoRecord {
         /// Form link name.
@@ -235,6 +282,9 @@ impl std::fmt::Display for CreatorError {
             }
             CreatorError::SystemField(field) => {
                 write!(f, "'{field}' is a system field; scripts cannot set it")
+            }
+            CreatorError::Mandatory { form, field } => {
+                write!(f, "form '{form}': field '{field}' is mandatory and cannot be empty")
             }
             CreatorError::NoRecord { form, id } => {
                 write!(f, "form '{form}' has no record with ID {id}")
@@ -267,8 +317,28 @@ impl CreatorApp {
             .ok_or_else(|| CreatorError::UnknownForm(name.to_string()))
     }
 
-    /// Checks that `field` is a field of form `index` (system fields included).
+    /// Checks that `field` is a field of form `index` (system fields included). A lookup path
+    /// `Lookup.Field` needs `Lookup` to be a field of the form and `Field` one of the looked-up
+    /// form (the declared one, else any form).
     fn check_field(&self, index: usize, field: &str) -> Result<(), CreatorError> {
+        if let Some((lookup, rest)) = field.split_once('.') {
+            self.check_field(index, lookup)?;
+            return match self.lookup_target(index, lookup) {
+                Some(target) => self.check_field(target, rest),
+                None => {
+                    let last = rest.rsplit('.').next().unwrap_or(rest);
+                    if (0..self.forms.len()).any(|i| self.check_field(i, last).is_ok()) {
+                        Ok(())
+                    } else {
+                        Err(CreatorError::UnknownField {
+                            form: self.forms[index].name.clone(),
+                            field: field.to_string(),
+                            near: None,
+                        })
+                    }
+                }
+            };
+        }
         let form = &self.forms[index];
         if SYSTEM_FIELDS.contains(&field) || form.fields.iter().any(|f| f == field) {
             return Ok(());
@@ -283,6 +353,38 @@ impl CreatorApp {
         Err(CreatorError::UnknownField { form: form.name.clone(), field: field.to_string(), near })
     }
 
+    /// The form a lookup field of form `index` refers to, when `lookups` declares it.
+    fn lookup_target(&self, index: usize, field: &str) -> Option<usize> {
+        let (_, target) = self.forms[index].lookups.iter().find(|(f, _)| f == field)?;
+        self.form_index(target).ok()
+    }
+
+    /// The value of `field` in a record of form `index`; `Lookup.Field` follows the ID the
+    /// lookup holds into the looked-up form (declared in `lookups`, else the first form, in
+    /// state order, with a record of that ID), as deep as the path goes. A multi-select
+    /// lookup (a list of IDs) gives the list of the looked-up values.
+    fn field_value(&self, index: usize, record: &CreatorRecord, field: &str) -> Value {
+        let Some((lookup, rest)) = field.split_once('.') else {
+            return record.get(field).cloned().unwrap_or(Value::Null);
+        };
+        let follow = |id: &Value| -> Value {
+            let target = self.lookup_target(index, lookup).or_else(|| {
+                (0..self.forms.len())
+                    .find(|&i| self.forms[i].records.iter().any(|r| same_id(r, id)))
+            });
+            let Some(t) = target else { return Value::Null };
+            match self.forms[t].records.iter().find(|r| same_id(r, id)) {
+                Some(r) => self.field_value(t, r, rest),
+                None => Value::Null,
+            }
+        };
+        match record.get(lookup) {
+            None | Some(Value::Null) => Value::Null,
+            Some(Value::Array(ids)) => Value::Array(ids.iter().map(follow).collect()),
+            Some(id) => follow(id),
+        }
+    }
+
     /// The records a fetch selects, copied, in the fetch's order.
     pub fn fetch(&self, fetch: &Fetch) -> Result<Vec<CreatorRecord>, CreatorError> {
         let index = self.form_index(&fetch.form)?;
@@ -292,12 +394,16 @@ impl CreatorApp {
         if let Some((field, _)) = &fetch.sort {
             self.check_field(index, field)?;
         }
-        let mut found: Vec<&CreatorRecord> =
-            self.forms[index].records.iter().filter(|r| fetch.criteria.matches(r)).collect();
+        let get = |r: &CreatorRecord, f: &str| self.field_value(index, r, f);
+        let mut found: Vec<&CreatorRecord> = self.forms[index]
+            .records
+            .iter()
+            .filter(|r| fetch.criteria.matches_with(r, &get))
+            .collect();
         if let Some((field, desc)) = &fetch.sort {
             found.sort_by(|a, b| {
-                let (x, y) = (a.get(field.as_str()), b.get(field.as_str()));
-                let order = sort_order(x.unwrap_or(&Value::Null), y.unwrap_or(&Value::Null));
+                let (x, y) = (get(a, field), get(b, field));
+                let order = sort_order(&x, &y);
                 if *desc {
                     order.reverse()
                 } else {
@@ -338,6 +444,15 @@ impl CreatorApp {
             }
             self.check_field(index, field)?;
         }
+        let form_name = &self.forms[index].name;
+        for field in &self.forms[index].mandatory {
+            if fields.get(field).is_none_or(is_empty) {
+                return Err(CreatorError::Mandatory {
+                    form: form_name.clone(),
+                    field: field.clone(),
+                });
+            }
+        }
         let id = next_id(counters);
         let time = counters.creator_time();
         let mut record = Map::new();
@@ -370,6 +485,11 @@ impl CreatorApp {
             self.check_field(index, field)?;
         }
         let name = self.forms[index].name.clone();
+        for (field, value) in fields {
+            if is_empty(value) && self.forms[index].mandatory.contains(field) {
+                return Err(CreatorError::Mandatory { form: name, field: field.clone() });
+            }
+        }
         let Some(record) = self.forms[index].records.iter_mut().find(|r| same_id(r, id)) else {
             return Err(CreatorError::NoRecord { form: name, id: display(id) });
         };
@@ -387,6 +507,23 @@ impl CreatorApp {
         let index = self.form_index(&fetch.form)?;
         let ids: Vec<Value> = gone.iter().filter_map(|r| r.get("ID").cloned()).collect();
         self.forms[index].records.retain(|r| !ids.iter().any(|id| same_id(r, id)));
+        // Documented: deleting a lookup target empties the lookup in the records that refer
+        // to it (even a mandatory one). Only declared lookups are followed.
+        let target = self.forms[index].name.clone();
+        for form in &mut self.forms {
+            let fields: Vec<String> =
+                form.lookups.iter().filter(|(_, t)| *t == target).map(|(f, _)| f.clone()).collect();
+            for record in &mut form.records {
+                for field in &fields {
+                    let hit = |v: &Value| ids.iter().any(|id| display(v) == display(id));
+                    match record.get_mut(field) {
+                        Some(Value::Array(items)) => items.retain(|v| !hit(v)),
+                        Some(v) if hit(v) => *v = Value::Null,
+                        _ => {}
+                    }
+                }
+            }
+        }
         self.present = true;
         Ok(gone)
     }
@@ -420,6 +557,50 @@ impl CreatorApp {
             .collect();
         if !declared.is_empty() {
             out.insert("fields".into(), Value::Object(declared));
+        }
+        let texts = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
+        let mandatory: Map<String, Value> = self
+            .forms
+            .iter()
+            .filter(|f| !f.mandatory.is_empty())
+            .map(|f| (f.name.clone(), texts(&f.mandatory)))
+            .collect();
+        if !mandatory.is_empty() {
+            out.insert("mandatory".into(), Value::Object(mandatory));
+        }
+        let lookups: Map<String, Value> = self
+            .forms
+            .iter()
+            .filter(|f| !f.lookups.is_empty())
+            .map(|f| {
+                let pairs = f.lookups.iter().map(|(k, t)| (k.clone(), Value::String(t.clone())));
+                (f.name.clone(), Value::Object(pairs.collect()))
+            })
+            .collect();
+        if !lookups.is_empty() {
+            out.insert("lookups".into(), Value::Object(lookups));
+        }
+        let p = &self.permissions;
+        if p.declared {
+            let users: Map<String, Value> = p
+                .users
+                .iter()
+                .map(|(u, role, profile)| {
+                    let mut entry = Map::new();
+                    if let Some(r) = role {
+                        entry.insert("role".into(), Value::String(r.clone()));
+                    }
+                    if let Some(r) = profile {
+                        entry.insert("profile".into(), Value::String(r.clone()));
+                    }
+                    (u.clone(), Value::Object(entry))
+                })
+                .collect();
+            let mut perms = Map::new();
+            perms.insert("roles".into(), texts(&p.roles));
+            perms.insert("profiles".into(), texts(&p.profiles));
+            perms.insert("users".into(), Value::Object(users));
+            out.insert("permissions".into(), Value::Object(perms));
         }
         let forms: Map<String, Value> = self
             .forms
@@ -582,6 +763,8 @@ pub(crate) fn load(value: Value, counters: &mut Counters) -> Result<CreatorApp, 
     };
     let mut app = CreatorApp { present: true, ..CreatorApp::default() };
     let mut declared: Vec<(String, Vec<String>)> = Vec::new();
+    let mut mandatory: Vec<(String, Vec<String>)> = Vec::new();
+    let mut lookups: Vec<(String, Vec<(String, String)>)> = Vec::new();
     let mut forms_value = None;
     for (key, value) in map {
         match key.as_str() {
@@ -626,12 +809,53 @@ pub(crate) fn load(value: Value, counters: &mut Counters) -> Result<CreatorApp, 
                 }
             }
             "forms" => forms_value = Some(value),
-            other => {
-                return Err(invalid(
-                    &format!("creator.{other}"),
-                    "unknown key (expected owner, app, fields, forms)",
-                ))
+            "mandatory" => {
+                let Value::Object(forms) = value else {
+                    return Err(invalid(
+                        "creator.mandatory",
+                        "must be an object of form → list of field names",
+                    ));
+                };
+                for (form, list) in forms {
+                    mandatory
+                        .push((form.clone(), names(list, &format!("creator.mandatory.{form}"))?));
+                }
             }
+            "lookups" => {
+                let Value::Object(forms) = value else {
+                    return Err(invalid(
+                        "creator.lookups",
+                        "must be an object of form → {lookup field: looked-up form}",
+                    ));
+                };
+                for (form, map) in forms {
+                    let path = format!("creator.lookups.{form}");
+                    let Value::Object(map) = map else {
+                        return Err(invalid(
+                            &path,
+                            "must be an object of lookup field → looked-up form",
+                        ));
+                    };
+                    let mut pairs = Vec::new();
+                    for (field, target) in map {
+                        match target {
+                            Value::String(t) if !t.is_empty() => pairs.push((field, t)),
+                            _ => {
+                                return Err(invalid(
+                                    &format!("{path}.{field}"),
+                                    "must be the looked-up form's name",
+                                ))
+                            }
+                        }
+                    }
+                    lookups.push((form, pairs));
+                }
+            }
+            "permissions" => app.permissions = load_permissions(value)?,
+            other => return Err(invalid(
+                &format!("creator.{other}"),
+                "unknown key (expected owner, app, fields, forms, mandatory, lookups, permissions)",
+            )),
         }
     }
     let Some(forms_value) = forms_value else {
@@ -655,8 +879,7 @@ pub(crate) fn load(value: Value, counters: &mut Counters) -> Result<CreatorApp, 
         let Value::Array(items) = records else {
             return Err(invalid(&path, "must be a list of record objects"));
         };
-        let mut form =
-            Form { name: name.clone(), fields: Vec::new(), declared: false, records: Vec::new() };
+        let mut form = Form { name: name.clone(), declared: false, ..Form::empty(String::new()) };
         for (i, item) in items.into_iter().enumerate() {
             let Value::Object(record) = item else {
                 return Err(invalid(&format!("{path}[{i}]"), "a record must be an object"));
@@ -705,10 +928,170 @@ pub(crate) fn load(value: Value, counters: &mut Counters) -> Result<CreatorApp, 
                 form.fields = fields;
                 form.declared = true;
             }
-            None => app.forms.push(Form { name, fields, declared: true, records: Vec::new() }),
+            None => app.forms.push(Form { fields, declared: true, ..Form::empty(name) }),
         }
     }
+    for (name, fields) in mandatory {
+        let path = format!("creator.mandatory.{name}");
+        let Some(form) = app.forms.iter_mut().find(|f| f.name == name) else {
+            return Err(invalid(&path, &format!("the application has no form '{name}'")));
+        };
+        if let Some(f) = fields.iter().find(|f| !form.fields.contains(f)) {
+            return Err(invalid(&path, &format!("form '{name}' has no field '{f}'")));
+        }
+        form.mandatory = fields;
+    }
+    for (name, pairs) in lookups {
+        let path = format!("creator.lookups.{name}");
+        if !app.forms.iter().any(|f| f.name == name) {
+            return Err(invalid(&path, &format!("the application has no form '{name}'")));
+        }
+        for (field, target) in &pairs {
+            if !app.forms.iter().any(|f| f.name == *target) {
+                return Err(invalid(
+                    &format!("{path}.{field}"),
+                    &format!("the application has no form '{target}'"),
+                ));
+            }
+        }
+        let Some(form) = app.forms.iter_mut().find(|f| f.name == name) else { continue };
+        if let Some((f, _)) = pairs.iter().find(|(f, _)| !form.fields.contains(f)) {
+            return Err(invalid(&path, &format!("form '{name}' has no field '{f}'")));
+        }
+        form.lookups = pairs;
+    }
     Ok(app)
+}
+
+fn invalid(path: &str, message: &str) -> SandboxError {
+    SandboxError::Invalid { path: path.to_string(), message: message.to_string() }
+}
+
+/// A list of non-empty texts at `path`.
+fn names(list: Value, path: &str) -> Result<Vec<String>, SandboxError> {
+    let Value::Array(items) = list else {
+        return Err(invalid(path, "must be a list of names"));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::String(s) if !s.is_empty() => Ok(s),
+            _ => Err(invalid(&format!("{path}[{i}]"), "a name must be a non-empty text")),
+        })
+        .collect()
+}
+
+/// `{"roles": [...], "profiles": [...], "users": {"ada@x": {"role": "…", "profile": "…"}}}`.
+fn load_permissions(value: Value) -> Result<Permissions, SandboxError> {
+    let Value::Object(map) = value else {
+        return Err(invalid(
+            "creator.permissions",
+            "must be an object with roles, profiles, users",
+        ));
+    };
+    let mut p = Permissions { declared: true, ..Permissions::default() };
+    for (key, value) in map {
+        let path = format!("creator.permissions.{key}");
+        match key.as_str() {
+            "roles" => p.roles = names(value, &path)?,
+            "profiles" => p.profiles = names(value, &path)?,
+            "users" => {
+                let Value::Object(users) = value else {
+                    return Err(invalid(&path, "must be an object of user → {role, profile}"));
+                };
+                for (user, entry) in users {
+                    let upath = format!("{path}.{user}");
+                    let Value::Object(entry) = entry else {
+                        return Err(invalid(
+                            &upath,
+                            "must be an object {\"role\": …, \"profile\": …}",
+                        ));
+                    };
+                    let mut role = None;
+                    let mut profile = None;
+                    for (k, v) in entry {
+                        let text = match v {
+                            Value::String(t) => t,
+                            _ => return Err(invalid(&format!("{upath}.{k}"), "must be a text")),
+                        };
+                        match k.as_str() {
+                            "role" => role = Some(text),
+                            "profile" => profile = Some(text),
+                            _ => {
+                                return Err(invalid(
+                                    &format!("{upath}.{k}"),
+                                    "unknown key (expected role, profile)",
+                                ))
+                            }
+                        }
+                    }
+                    p.users.push((user, role, profile));
+                }
+            }
+            _ => return Err(invalid(&path, "unknown key (expected roles, profiles, users)")),
+        }
+    }
+    for (user, role, profile) in &p.users {
+        if let Some(r) = role.as_ref().filter(|r| !p.roles.contains(r)) {
+            return Err(invalid(
+                &format!("creator.permissions.users.{user}.role"),
+                &format!("'{r}' is not one of creator.permissions.roles"),
+            ));
+        }
+        if let Some(r) = profile.as_ref().filter(|r| !p.profiles.contains(r)) {
+            return Err(invalid(
+                &format!("creator.permissions.users.{user}.profile"),
+                &format!("'{r}' is not one of creator.permissions.profiles"),
+            ));
+        }
+    }
+    Ok(p)
+}
+
+impl CreatorApp {
+    /// Answers `thisapp.permissions.<task>(args)` for the logged-in `login` user, as Zoho
+    /// documents each task: `isUserInRole(role)`, `isUserInProfile(permission)` (BOOLEAN; a
+    /// name the app lacks is an error), `roleForUser(user)` (TEXT; an unknown user is an
+    /// error), `profileForUser(user)` (TEXT; empty for an unknown user),
+    /// `loginUserProfile()` / `loginUserRole()` (TEXT, empty when the user has none).
+    pub fn permission(&self, task: &str, args: &[String], login: &str) -> Result<Value, String> {
+        let p = &self.permissions;
+        let user = |name: &str| p.users.iter().find(|(u, _, _)| u.eq_ignore_ascii_case(name));
+        let arg = |i: usize| -> Result<&str, String> {
+            args.get(i)
+                .map(String::as_str)
+                .ok_or_else(|| format!("thisapp.permissions.{task} needs an argument"))
+        };
+        let text = |v: Option<&String>| Value::String(v.cloned().unwrap_or_default());
+        match task.to_ascii_lowercase().as_str() {
+            "isuserinrole" => {
+                let role = arg(0)?;
+                if !p.roles.iter().any(|r| r == role) {
+                    return Err(format!("role '{role}' does not exist in this application (creator.permissions.roles)"));
+                }
+                Ok(Value::Bool(user(login).and_then(|u| u.1.as_deref()) == Some(role)))
+            }
+            "isuserinprofile" => {
+                let profile = arg(0)?;
+                if !p.profiles.iter().any(|r| r == profile) {
+                    return Err(format!("permission '{profile}' does not exist in this application (creator.permissions.profiles)"));
+                }
+                Ok(Value::Bool(user(login).and_then(|u| u.2.as_deref()) == Some(profile)))
+            }
+            "roleforuser" => {
+                let who = arg(0)?;
+                match user(who) {
+                    Some(u) => Ok(text(u.1.as_ref())),
+                    None => Err(format!("user '{who}' is not a user of this application (creator.permissions.users)")),
+                }
+            }
+            "profileforuser" => Ok(text(user(arg(0)?).and_then(|u| u.2.as_ref()))),
+            "loginuserprofile" => Ok(text(user(login).and_then(|u| u.2.as_ref()))),
+            "loginuserrole" => Ok(text(user(login).and_then(|u| u.1.as_ref()))),
+            _ => Err(format!("thisapp.permissions.{task} is not a permission task dg knows")),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -807,6 +1190,86 @@ mod tests {
             err.to_string(),
             "form 'Orders' has no field 'customer' (did you mean 'Customer'? field names are case-sensitive)"
         );
+    }
+
+    fn linked(lookups: bool) -> (CreatorApp, Counters) {
+        let mut counters = Counters::new();
+        let mut state = json!({"forms": {
+            "Customers": [{"ID": 7, "Name": "Ada"}, {"ID": 8, "Name": "Grace"}],
+            "Orders": [{"ID": 1, "Customer": 7, "Amount": 5}, {"ID": 2, "Customer": 8, "Amount": 6},
+                       {"ID": 3, "Customer": [7, 8], "Amount": 7}]
+        }, "mandatory": {"Orders": ["Amount"]}});
+        if lookups {
+            state["lookups"] = json!({"Orders": {"Customer": "Customers"}});
+        }
+        let app = load(state, &mut counters).unwrap();
+        (app, counters)
+    }
+
+    #[test]
+    fn lookup_paths_follow_the_id() {
+        for declared in [true, false] {
+            let (app, _) = linked(declared);
+            let found = app.fetch(&fetch(cmp("Customer.Name", CompareOp::Eq, json!("Ada"))));
+            assert_eq!(ids(&found.unwrap()), ["1", "3"], "declared: {declared}");
+            let sorted =
+                Fetch { sort: Some(("Customer.Name".into(), true)), ..fetch(Criteria::All) };
+            assert_eq!(ids(&app.fetch(&sorted).unwrap())[0], "2");
+        }
+        let (app, _) = linked(true);
+        let err = app.fetch(&fetch(cmp("Customer.Nmae", CompareOp::Eq, json!("x")))).unwrap_err();
+        assert_eq!(err.to_string(), "form 'Customers' has no field 'Nmae'");
+        let (app, _) = linked(false);
+        let err = app.fetch(&fetch(cmp("Customer.Nmae", CompareOp::Eq, json!("x")))).unwrap_err();
+        assert_eq!(err.to_string(), "form 'Orders' has no field 'Customer.Nmae'");
+    }
+
+    #[test]
+    fn mandatory_fields_and_lookup_cascade() {
+        let (mut app, mut counters) = linked(true);
+        let mut rec = CreatorRecord::new();
+        rec.insert("Customer".into(), json!(7));
+        let err = app.insert("Orders", &rec, &mut counters).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "form 'Orders': field 'Amount' is mandatory and cannot be empty"
+        );
+        let mut empty = CreatorRecord::new();
+        empty.insert("Amount".into(), json!(""));
+        assert!(app.update("Orders", &json!(1), &empty, &mut counters).is_err());
+        let gone = Fetch { form: "Customers".into(), ..fetch(cmp("ID", CompareOp::Eq, json!(7))) };
+        app.delete(&gone).unwrap();
+        let orders = &app.forms[app.form_index("Orders").unwrap()].records;
+        assert_eq!(orders[0]["Customer"], Value::Null);
+        assert_eq!(orders[1]["Customer"], json!(8));
+        assert_eq!(orders[2]["Customer"], json!([8]));
+    }
+
+    #[test]
+    fn permissions_answer_for_the_login_user() {
+        let mut counters = Counters::new();
+        let app = load(
+            json!({"forms": {}, "permissions": {"roles": ["Manager"], "profiles": ["Write"],
+                   "users": {"ada@x.com": {"role": "Manager", "profile": "Write"}}}}),
+            &mut counters,
+        )
+        .unwrap();
+        let ask = |task: &str, args: &[&str], login: &str| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            app.permission(task, &args, login)
+        };
+        assert_eq!(ask("isUserInRole", &["Manager"], "ada@x.com"), Ok(json!(true)));
+        assert_eq!(ask("isUserInRole", &["Manager"], "bob@x.com"), Ok(json!(false)));
+        assert!(ask("isUserInRole", &["Boss"], "ada@x.com").is_err());
+        assert_eq!(ask("roleForUser", &["ada@x.com"], ""), Ok(json!("Manager")));
+        assert!(ask("roleForUser", &["bob@x.com"], "").is_err());
+        assert_eq!(ask("profileForUser", &["bob@x.com"], ""), Ok(json!("")));
+        assert_eq!(ask("loginUserProfile", &[], "ada@x.com"), Ok(json!("Write")));
+        let bad = load(
+            json!({"forms": {}, "permissions": {"roles": [], "users": {"a": {"role": "X"}}}}),
+            &mut counters,
+        );
+        assert!(bad.unwrap_err().to_string().contains("creator.permissions.users.a.role"));
     }
 
     #[test]

@@ -28,7 +28,9 @@ fn creator_error(err: &CreatorError) -> Response {
     match err {
         CreatorError::UnknownForm(_) => error(404, 2893, &err.to_string()),
         CreatorError::NoRecord { .. } => error(404, 3100, "No Data Available"),
-        CreatorError::UnknownField { .. } | CreatorError::SystemField(_) => json_response(
+        CreatorError::UnknownField { .. }
+        | CreatorError::SystemField(_)
+        | CreatorError::Mandatory { .. } => json_response(
             400,
             &json!({"code": 3002, "error": [err.to_string()], "message": "Data sent is not valid"}),
         ),

@@ -4,7 +4,8 @@
 //! Deluge's `Collection(...)` is a List or a Map at run time, so the
 //! "Collection" functions are rows with a `Collection` receiver that look at
 //! which of the two they got. Mutating functions change the value in place
-//! (lists and maps are shared references, Decision 6).
+//! (lists and maps are shared references, Decision 6). An empty `Collection()`
+//! is undecided until its first insert: `undecided` turns it into one or the other.
 //!
 //! - `list`: functions on index-value collections (add, sort, subList, …) and
 //!   the numeric ones (largest, percentile, rank, …).
@@ -17,6 +18,7 @@ mod both;
 mod json;
 mod list;
 mod map;
+pub(crate) mod undecided;
 
 use super::{b, Builtin};
 use crate::error::{fail, Result};
@@ -32,7 +34,7 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("lastindexof", List, 1, 1, list::last_index_of),
     b!("removeelement", List, 1, 1, list::remove_element),
     b!("sort", Collection, 0, 1, list::sort),
-    b!("distinct", List, 0, 0, list::distinct),
+    b!("distinct", Collection, 0, 0, list::distinct),
     b!("sublist", List, 1, 2, list::sub_list),
     b!("reverse", List, 0, 0, list::reverse),
     b!("tojsonlist", List, 0, 0, list::to_json_list),

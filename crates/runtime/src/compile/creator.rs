@@ -280,6 +280,26 @@ impl FnCompiler<'_> {
             StmtKind::Unsupported("this form action did not compile".into())
         };
         match (action.as_str(), operand) {
+            ("alert", Some(ast::Expr { kind: A::Call(name, args), span })) if name.is("alert") => {
+                // `alert(Field, message)`: the message shows below the field.
+                match args.as_slice() {
+                    [field, message] => match Self::field_name(field) {
+                        Some(field) => StmtKind::FormAction {
+                            action: "alert".into(),
+                            field: Some(field.into()),
+                            value: Some(self.expr(message)),
+                        },
+                        None => bad(
+                            self,
+                            "`alert(Field, message)` needs a field link name first".into(),
+                            field.span,
+                        ),
+                    },
+                    _ => {
+                        bad(self, "`alert` takes a message, or a field and a message".into(), *span)
+                    }
+                }
+            }
             ("alert", Some(e)) => StmtKind::FormAction {
                 action: "alert".into(),
                 field: None,

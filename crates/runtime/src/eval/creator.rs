@@ -309,7 +309,10 @@ impl Machine<'_, '_> {
                 // Point at the field the host names, if it names one.
                 let span = fields
                     .iter()
-                    .find(|(name, _, _)| msg.contains(&format!("no field '{name}'")))
+                    .find(|(name, _, _)| {
+                        msg.contains(&format!("no field '{name}'"))
+                            || msg.contains(&format!("field '{name}' is mandatory"))
+                    })
                     .map(|(_, span, _)| *span);
                 let err = RuntimeError::new(msg);
                 Err(match span {

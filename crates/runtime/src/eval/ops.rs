@@ -24,6 +24,7 @@ impl Machine<'_, '_> {
                         Ok(m) => m.contains_key(&l),
                         Err(_) => false,
                     },
+                    Value::Coll(_) => false,
                     _ => {
                         return fail(format!(
                             "'{}' needs a list on its right, not {}",

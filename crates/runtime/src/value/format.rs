@@ -50,7 +50,7 @@ pub(super) fn write_scalar_string(v: &Value, out: &mut String) {
             let _ = write!(out, "{n}");
         }
         Value::Text(s) => out.push_str(s),
-        Value::List(_) | Value::Map(_) => out.push_str(&v.to_display()),
+        Value::List(_) | Value::Map(_) | Value::Coll(_) => out.push_str(&v.to_display()),
         other => {
             let mut sink = Sink::new(std::mem::take(out), usize::MAX);
             write_scalar(other, &mut sink);
@@ -76,7 +76,7 @@ pub(super) fn write_scalar(v: &Value, out: &mut Sink) {
         Value::Date(d) => out.push_str(&format_date(d)),
         Value::DateTime(d) => out.push_str(&format_datetime(d)),
         Value::Time(t) => out.push_str(&format_time(t)),
-        Value::List(_) | Value::Map(_) => v.write_display_sink(out),
+        Value::List(_) | Value::Map(_) | Value::Coll(_) => v.write_display_sink(out),
     }
 }
 

@@ -114,6 +114,9 @@ fn addr(v: &Value) -> Option<usize> {
 
 /// Writes `v`; a collection that contains itself prints `null` where it recurs.
 fn write_json_in(v: &Value, out: &mut Sink, depth: usize, ancestors: &mut Vec<usize>) {
+    if let Value::Coll(_) = v {
+        return write_json_in(&v.settled(), out, depth, ancestors);
+    }
     if out.over {
         return;
     }
@@ -165,7 +168,7 @@ fn write_json_in(v: &Value, out: &mut Sink, depth: usize, ancestors: &mut Vec<us
                     }
                     match k {
                         Value::Text(s) => write_str(s, out),
-                        Value::List(_) | Value::Map(_) => {
+                        Value::List(_) | Value::Map(_) | Value::Coll(_) => {
                             let room = out.cap.saturating_sub(out.buf.len());
                             let mut key = Sink::new(String::new(), room);
                             write_json_in(k, &mut key, depth + 1, ancestors);
@@ -184,6 +187,7 @@ fn write_json_in(v: &Value, out: &mut Sink, depth: usize, ancestors: &mut Vec<us
             }
             out.push(b'}');
         }
+        Value::Coll(_) => {}
     }
     if addr(v).is_some() {
         ancestors.pop();
@@ -202,6 +206,9 @@ fn to_json_depth(
     nodes: &mut usize,
 ) -> serde_json::Value {
     use serde_json::Value as J;
+    if let Value::Coll(_) = v {
+        return to_json_depth(&v.settled(), depth, ancestors, nodes);
+    }
     *nodes += 1;
     if depth > MAX_PRINT_DEPTH || *nodes > MAX_PRINT_BYTES / 8 {
         return J::Null;
@@ -253,6 +260,7 @@ fn to_json_node(
                 })
                 .collect(),
         ),
+        Value::Coll(_) => to_json_depth(&v.settled(), depth, ancestors, nodes),
     }
 }
 

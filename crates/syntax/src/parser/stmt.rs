@@ -234,6 +234,19 @@ impl<'s> Parser<'s> {
                 && !matches!(self.peek_n(1), Some(Token::Dot | Token::LBracket)) =>
             {
                 let action = self.ident()?;
+                if w == "alert" && self.at(&Token::LParen) {
+                    // `alert(Field, message);` (documented: the message shows below the field),
+                    // or `alert(message);`. Two arguments stay a call named `alert`.
+                    let (mut args, end) = self.call_args();
+                    let operand = match args.len() {
+                        1 => args.pop(),
+                        _ => Some(Expr {
+                            kind: ExprKind::Call(action.clone(), args),
+                            span: Span { start: action.span.start, end },
+                        }),
+                    };
+                    return Some(self.finish(start, StmtKind::FormAction(action, operand), false));
+                }
                 let operand = if self.at(&Token::Semi) || self.at(&Token::RBrace) || self.at_eof() {
                     None
                 } else {

@@ -249,6 +249,19 @@ pub(super) fn insert(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Null)
 }
 
+/// `c.insert("k": v, …)` (each pair arrives as a one-pair map): merges the pairs into a
+/// key-value collection; an index-value collection refuses them (documented: a runtime
+/// error). An undecided `Collection()` has become a map before this runs.
+/// <https://www.zoho.com/deluge/help/functions/collection/insert.html>
+pub(super) fn insert_pairs(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    match arg(args, 0) {
+        Value::List(_) => {
+            fail("insert: an index-value collection takes elements, not key:value pairs")
+        }
+        _ => insert(ctx, args),
+    }
+}
+
 /// `list.insertAll(list2)` appends the elements of `list2`; `map.insertAll(pairs)`
 /// merges a map (or a list of maps).
 /// <https://zoho.com/deluge/help/functions/collection/insertall.html>

@@ -160,7 +160,7 @@ fn kind(v: &Value) -> Option<Kind> {
         Value::Date(_) | Value::DateTime(_) => Kind::Date,
         Value::Time(_) => Kind::Time,
         Value::Bool(_) => Kind::Bool,
-        Value::Null | Value::List(_) | Value::Map(_) => return None,
+        Value::Null | Value::List(_) | Value::Map(_) | Value::Coll(_) => return None,
     })
 }
 
@@ -204,9 +204,14 @@ fn total_compare(a: &Value, b: &Value) -> Ordering {
 }
 
 /// `list.distinct()`: a new list of the unique elements, first occurrences in
-/// order; type-strict (`"1"` and `1` both stay).
-/// <https://www.zoho.com/deluge/help/functions/list/distinct.html>
+/// order; type-strict (`"1"` and `1` both stay). On a key-value collection, the
+/// unique values (a LIST, as Zoho's collection page shows).
+/// <https://www.zoho.com/deluge/help/functions/list/distinct.html>,
+/// <https://zoho.com/deluge/help/functions/collection/distinct.html>
 pub(super) fn distinct(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    if let Value::Map(m) = arg(args, 0) {
+        return Ok(Value::list(unique(m.borrow().values())));
+    }
     let list = recv_list(args, "distinct")?;
     Ok(Value::list(unique(list.borrow().iter())))
 }
