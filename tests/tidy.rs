@@ -84,7 +84,11 @@ fn the_runtime_does_no_io() {
 fn the_syntax_crate_stands_alone() {
     let deps = dependencies("crates/syntax/Cargo.toml");
     // The lexer, and inline strings for the tree's names (see `ast.rs`).
-    assert_eq!(deps, ["compact_str", "logos"], "dg_syntax depends on the lexer and compact_str only");
+    assert_eq!(
+        deps,
+        ["compact_str", "logos"],
+        "dg_syntax depends on the lexer and compact_str only"
+    );
 }
 
 #[test]

@@ -4,10 +4,7 @@
 use std::io::Write;
 
 fn main() {
-    let bytes = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse::<usize>().ok())
-        .unwrap_or(6_000_000);
+    let bytes = std::env::args().nth(1).and_then(|a| a.parse::<usize>().ok()).unwrap_or(6_000_000);
     let script = dg_bench::large_script(bytes);
     if let Err(e) = std::io::stdout().lock().write_all(script.as_bytes()) {
         eprintln!("large_script: {e}");

@@ -72,9 +72,16 @@ pub fn same_program(before: &str, after: &str) -> bool {
     if a.has_errors() || b.has_errors() {
         return false;
     }
+    // A tree may be 4096 levels deep (a statement's operator limit), and printing it recurses
+    // per level: do it on a stack of its own, whatever the caller's thread has.
     comment_texts(before, &a.comments) == comment_texts(after, &b.comments)
-        && tree_without_spans(&a.program) == tree_without_spans(&b.program)
+        && stacker::grow(DEEP_TREE_STACK, || {
+            tree_without_spans(&a.program) == tree_without_spans(&b.program)
+        })
 }
+
+/// Stack for walking the deepest tree the parser builds (measured need: a few MB in debug builds).
+const DEEP_TREE_STACK: usize = 64 * 1024 * 1024;
 
 /// The texts of the comments, in order (`//` comments without trailing whitespace).
 pub fn comment_texts<'s>(src: &'s str, comments: &[dg_syntax::ast::Comment]) -> Vec<&'s str> {

@@ -423,10 +423,10 @@ impl<'s> Printer<'s> {
             }
             StmtKind::FormAction(action, operand) => {
                 // `alert(Field, "message")` keeps its call form.
-                let call = matches!(operand, Some(Expr { kind: ExprKind::Call(name, _), .. })
-                    if name.name.eq_ignore_ascii_case(&action.name));
+                let call = matches!(operand.as_deref(), Some(Expr { kind: ExprKind::Call(c), .. })
+                    if c.name.name.eq_ignore_ascii_case(&action.name));
                 if !call {
-                    parts.push(text(action.name.clone()));
+                    parts.push(text(action.name.to_string()));
                 }
                 if let Some(e) = operand.as_ref().filter(|_| call) {
                     parts.push(self.expr(e));

@@ -280,9 +280,9 @@ impl FnCompiler<'_> {
             StmtKind::Unsupported("this form action did not compile".into())
         };
         match (action.as_str(), operand) {
-            ("alert", Some(ast::Expr { kind: A::Call(name, args), span })) if name.is("alert") => {
+            ("alert", Some(ast::Expr { kind: A::Call(call), span })) if call.name.is("alert") => {
                 // `alert(Field, message)`: the message shows below the field.
-                match args.as_slice() {
+                match &call.args[..] {
                     [field, message] => match Self::field_name(field) {
                         Some(field) => StmtKind::FormAction {
                             action: "alert".into(),

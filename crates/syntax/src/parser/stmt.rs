@@ -2,8 +2,8 @@
 
 use super::{Parser, STATEMENT_WORDS};
 use crate::ast::{
-    Block, Expr, ExprKind, Function, Ident, If, Loop, Name, Param, Program, Stmt, StmtKind, Try,
-    While,
+    Block, Call, Expr, ExprKind, Function, Ident, If, Loop, Name, Param, Program, Stmt, StmtKind,
+    Try, While,
 };
 use crate::token::Token;
 use crate::{Code, Diagnostic, Span};
@@ -237,13 +237,13 @@ impl<'s> Parser<'s> {
                 if w == "alert" && self.at(&Token::LParen) {
                     // `alert(Field, message);` (documented: the message shows below the field),
                     // or `alert(message);`. Two arguments stay a call named `alert`.
-                    let (mut args, end) = self.call_args();
+                    let (args, end) = self.call_args();
                     let operand = match args.len() {
-                        1 => args.pop(),
-                        _ => Some(Expr {
-                            kind: ExprKind::Call(action.clone(), args),
+                        1 => args.into_vec().pop().map(Box::new),
+                        _ => Some(Box::new(Expr {
+                            kind: ExprKind::Call(Box::new(Call { name: action.clone(), args })),
                             span: Span { start: action.span.start, end },
-                        }),
+                        })),
                     };
                     return Some(self.finish(start, StmtKind::FormAction(action, operand), false));
                 }
