@@ -1,6 +1,7 @@
 //! Runtime values. `Value` is 16 bytes; lists and maps are shared references
 //! (Deluge has reference semantics for collections, see ARCHITECTURE.md).
 
+mod file;
 mod format;
 mod json;
 
@@ -11,6 +12,10 @@ use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
+pub use file::{
+    content_type_for, disposition_file_name, is_text_content_type, mime_for_extension,
+    url_file_name, File,
+};
 pub use format::{format_date, format_datetime, format_decimal, format_time};
 pub use json::{
     from_json, parse_json, parse_json_within, to_json, to_json_string, to_json_string_within,
@@ -21,6 +26,7 @@ pub type Text = Rc<String>;
 pub type ListRef = Rc<RefCell<Vec<Value>>>;
 pub type MapData = IndexMap<Value, Value, foldhash::fast::RandomState>;
 pub type MapRef = Rc<RefCell<MapData>>;
+pub type FileRef = Rc<File>;
 
 /// `repr(u32)`: every payload starts at offset 4 or 8, so copying a value never
 /// mixes a 1-byte payload with the tag (which stalled store forwarding).
@@ -41,6 +47,8 @@ pub enum Value {
     Time(NaiveTime),
     List(ListRef),
     Map(MapRef),
+    /// A FILE: name, content type and bytes, shared like a collection.
+    File(FileRef),
 }
 
 impl Clone for Value {
@@ -59,6 +67,7 @@ impl Clone for Value {
             Value::Date(d) => Value::Date(*d),
             Value::DateTime(d) => Value::DateTime(*d),
             Value::Time(t) => Value::Time(*t),
+            Value::File(f) => Value::File(Rc::clone(f)),
         }
     }
 }
@@ -76,6 +85,7 @@ pub enum Type {
     Time,
     List,
     Map,
+    File,
 }
 
 impl Type {
@@ -91,6 +101,7 @@ impl Type {
             Type::Time => "TIME",
             Type::List => "LIST",
             Type::Map => "KEY-VALUE",
+            Type::File => "FILE",
         }
     }
 }
@@ -108,6 +119,7 @@ impl Value {
             Value::Time(_) => Type::Time,
             Value::List(_) => Type::List,
             Value::Map(_) => Type::Map,
+            Value::File(_) => Type::File,
         }
     }
 
@@ -130,6 +142,19 @@ impl Value {
     /// Builds a map from text keys.
     pub fn map_from<'a>(pairs: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
         Value::map(pairs.into_iter().map(|(k, v)| (Value::text(k), v)).collect())
+    }
+
+    /// A FILE value; the content type is guessed from the name when `None`.
+    pub fn file(name: impl Into<String>, content_type: Option<String>, bytes: Vec<u8>) -> Value {
+        Value::File(Rc::new(File::new(name, content_type, bytes)))
+    }
+
+    /// The file, for a FILE value.
+    pub fn as_file(&self) -> Option<&File> {
+        match self {
+            Value::File(f) => Some(f),
+            _ => None,
+        }
     }
 
     pub fn is_null(&self) -> bool {
@@ -311,6 +336,7 @@ fn strict_eq(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Date(a), Value::Date(b)) => a == b,
         (Value::DateTime(a), Value::DateTime(b)) => a == b,
         (Value::Time(a), Value::Time(b)) => a == b,
+        (Value::File(a), Value::File(b)) => Rc::ptr_eq(a, b) || a.same_as(b),
         _ => collections_eq(a, b, depth, strict_eq).unwrap_or(false),
     }
 }
@@ -336,6 +362,10 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H, depth: usize) {
         Value::Text(s) => s.as_str().hash(state),
         Value::Date(d) | Value::DateTime(d) => d.hash(state),
         Value::Time(t) => t.hash(state),
+        Value::File(f) => {
+            f.name().hash(state);
+            f.len().hash(state);
+        }
         // A collection being mutated right now (`m.put(m, 1)`) hashes as its kind alone.
         Value::List(l) => {
             let Ok(l) = l.try_borrow() else { return };
