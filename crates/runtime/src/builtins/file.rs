@@ -199,11 +199,11 @@ mod tests {
         let f = pdf();
         let same = f.clone();
         call("setFileName", &[f.clone(), t("renamed.pdf")]).unwrap();
-        assert_eq!(ok("getFileName", &[same.clone()]), "renamed.pdf");
+        assert_eq!(ok("getFileName", std::slice::from_ref(&same)), "renamed.pdf");
         call("setFileType", &[f.clone(), t("png")]).unwrap();
-        assert_eq!(ok("getFileType", &[same.clone()]), "image/png");
+        assert_eq!(ok("getFileType", std::slice::from_ref(&same)), "image/png");
         call("setFileType", &[f.clone(), t("application/x-custom")]).unwrap();
-        assert_eq!(ok("getFileType", &[same.clone()]), "application/x-custom");
+        assert_eq!(ok("getFileType", std::slice::from_ref(&same)), "application/x-custom");
         assert!(err("setFileType", &[f.clone(), t("nonsense")]).contains("unknown file type"));
         let back = call("setParamName", &[f.clone(), t("attachment")]).unwrap();
         assert_eq!(back.as_file().and_then(|f| f.param_name()).as_deref(), Some("attachment"));
