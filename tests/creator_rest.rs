@@ -17,9 +17,9 @@ fn exchange(
         headers: vec![("Authorization".into(), format!("Zoho-oauthtoken {token}"))],
         body: body.map_or(Body::None, |b| Body::Text(b.into())),
     });
-    let shown = serde_json::from_str::<serde_json::Value>(&response.body)
+    let shown = serde_json::from_str::<serde_json::Value>(&response.text())
         .map(|v| serde_json::to_string_pretty(&v).unwrap_or_default())
-        .unwrap_or(response.body.clone());
+        .unwrap_or(response.text().into_owned());
     let mut out = format!("{method} {url}\n");
     if let Some(b) = body {
         let _ = writeln!(out, "body: {b}");

@@ -1,6 +1,7 @@
 //! Scripts run against the sandbox (and mock rules): every request, `info` line,
 //! error and the final state are snapshotted. Pragmas on the first lines:
-//! `// sandbox: STATE.json`, `// mock: RULES.json`, `// args: {json}` (paths relative to the script).
+//! `// sandbox: STATE.json`, `// mock: RULES.json`, `// args: {json}` (paths relative to the script),
+//! `// max-response-bytes: N` (the invokeurl response cap, 15 MB by default).
 
 use dg_host::{DgHost, Mode};
 use dg_runtime::value::from_json;
@@ -39,7 +40,11 @@ fn run(path: &Path) -> String {
     };
     let mut host = DgHost::new(Mode::Offline { sandbox: Some(Box::new(sandbox)), mocks });
     host.now = chrono::NaiveDate::from_ymd_opt(2024, 1, 15).and_then(|d| d.and_hms_opt(10, 30, 0));
-    let outcome = Interpreter::new().run(&Script::new(src.as_str()), Entry::Auto, args, &mut host);
+    let mut interpreter = Interpreter::new();
+    if let Some(n) = pragma(&src, "max-response-bytes") {
+        interpreter.limits.max_response_bytes = n.parse().expect("max-response-bytes: a number");
+    }
+    let outcome = interpreter.run(&Script::new(src.as_str()), Entry::Auto, args, &mut host);
     let mut out = String::new();
     let _ = writeln!(out, "## transcript\n{}", host.transcript.render());
     if let Some(err) = &outcome.error {

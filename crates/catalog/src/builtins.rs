@@ -23,6 +23,8 @@ pub enum Family {
     Convert,
     /// `zoho.encryption.*`.
     Crypto,
+    /// FILE values (`getFileName`, `toFile`, ...).
+    File,
     Xml,
     Misc,
 }
@@ -40,6 +42,7 @@ impl Family {
             Family::Json => "json",
             Family::Convert => "convert",
             Family::Crypto => "crypto",
+            Family::File => "file",
             Family::Xml => "xml",
             Family::Misc => "misc",
         }

@@ -200,9 +200,56 @@ fn body_text(body: &HttpBody) -> String {
         }
         HttpBody::Multipart(parts) => parts
             .iter()
-            .map(|p| format!("[part {}: {} bytes]", p.name, p.content.len()))
+            .map(|p| match (&p.file_name, &p.content_type) {
+                (Some(f), Some(t)) => {
+                    format!("[part {}: {f}, {t}, {} bytes]", p.name, p.content.len())
+                }
+                (Some(f), None) => format!("[part {}: {f}, {} bytes]", p.name, p.content.len()),
+                _ => format!("[part {}: {} bytes]", p.name, p.content.len()),
+            })
             .collect::<Vec<_>>()
             .join(" "),
+        HttpBody::Bytes(b) => format!("[{} bytes]", b.len()),
+    }
+}
+
+/// The mail as recorded: FILE attachments become `{"file_name", "content_type", "size"}`
+/// (never their bytes); every other field as the script gave it. Also whether there was a
+/// file.
+fn mail_json(mail: &Value) -> (serde_json::Value, bool) {
+    let mut json = dg_runtime::value::to_json(mail);
+    let mut has_files = false;
+    if let (Value::Map(m), serde_json::Value::Object(out)) = (mail, &mut json) {
+        for (key, value) in m.borrow().iter() {
+            if key.as_str().is_some_and(|k| k.eq_ignore_ascii_case("attachments")) {
+                let described = describe_files(value, 0);
+                has_files |= described != dg_runtime::value::to_json(value);
+                out.insert(key.to_display(), described);
+            }
+        }
+    }
+    (json, has_files)
+}
+
+/// A value with every FILE in it (in lists and `{"file": f}` maps, a few levels deep)
+/// described by name, content type and size.
+fn describe_files(value: &Value, depth: usize) -> serde_json::Value {
+    match value {
+        Value::File(f) => serde_json::json!({
+            "file_name": f.name(),
+            "content_type": f.content_type(),
+            "size": f.len(),
+        }),
+        Value::List(items) if depth < 4 => serde_json::Value::Array(
+            items.borrow().iter().map(|v| describe_files(v, depth + 1)).collect(),
+        ),
+        Value::Map(m) if depth < 4 => serde_json::Value::Object(
+            m.borrow()
+                .iter()
+                .map(|(k, v)| (k.to_display(), describe_files(v, depth + 1)))
+                .collect(),
+        ),
+        other => dg_runtime::value::to_json(other),
     }
 }
 
@@ -222,16 +269,23 @@ fn offline(
             HttpBody::None => dg_sandbox::Body::None,
             HttpBody::Text(t) => dg_sandbox::Body::Text(t.clone()),
             HttpBody::Form(f) => dg_sandbox::Body::Form(f.clone()),
-            HttpBody::Multipart(_) => dg_sandbox::Body::Text(body_text(&req.body)),
+            HttpBody::Multipart(parts) => dg_sandbox::Body::Multipart(
+                parts
+                    .iter()
+                    .map(|p| dg_sandbox::Part {
+                        name: p.name.clone(),
+                        file_name: p.file_name.clone(),
+                        content_type: p.content_type.clone(),
+                        content: p.content.clone(),
+                    })
+                    .collect(),
+            ),
+            HttpBody::Bytes(b) => dg_sandbox::Body::Text(String::from_utf8_lossy(b).into_owned()),
         },
     };
     if let Some(resp) = mocks.and_then(|m| m.respond(&sreq)) {
         record.served_by = "mock";
-        return Ok(HttpResponse {
-            status: resp.status,
-            headers: resp.headers,
-            body: resp.body.into_bytes(),
-        });
+        return Ok(HttpResponse { status: resp.status, headers: resp.headers, body: resp.body });
     }
     if let (Some(sandbox), Some(service)) = (sandbox, Sandbox::service_for_url(&req.url)) {
         record.served_by = "sandbox";
@@ -246,11 +300,7 @@ fn offline(
             sreq.headers.push(("Authorization".into(), format!("Zoho-oauthtoken {token}")));
         }
         let resp = sandbox.handle(&sreq);
-        return Ok(HttpResponse {
-            status: resp.status,
-            headers: resp.headers,
-            body: resp.body.into_bytes(),
-        });
+        return Ok(HttpResponse { status: resp.status, headers: resp.headers, body: resp.body });
     }
     Err(format!(
         "offline run: nothing serves {} {} (add a mock rule; the sandbox serves Zoho Bigin, Books and CRM URLs)",
@@ -276,11 +326,13 @@ impl Host for DgHost {
     }
 
     fn send_mail(&mut self, mail: &Value) -> Result<(), String> {
-        let text = to_json_string(mail);
+        let (json, has_files) = mail_json(mail);
+        // Without files the transcript keeps Deluge's own JSON printing.
+        let text = if has_files { json.to_string() } else { to_json_string(mail) };
         self.transcript.events.push(Event::Mail(text));
         match &mut self.mode {
             Mode::Offline { sandbox: Some(s), .. } => {
-                s.record_mail(dg_runtime::value::to_json(mail));
+                s.record_mail(json);
                 Ok(())
             }
             Mode::Offline { .. } => Ok(()),
@@ -322,6 +374,7 @@ impl Host for DgHost {
                 HttpBody::Text(j.clone()),
             ),
             tasks::PlannedBody::Form(f) => (vec![], HttpBody::Form(f.clone())),
+            tasks::PlannedBody::Multipart(parts) => (vec![], HttpBody::Multipart(parts.clone())),
         };
         let req = HttpRequest {
             method: plan.method.into(),

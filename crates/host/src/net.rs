@@ -3,7 +3,7 @@
 //! credential at any host outside the service); this adds the timeout and size cap.
 
 use dg_connections::{Body, Method, OutgoingRequest, Registry};
-use dg_runtime::{HttpBody, HttpRequest, HttpResponse};
+use dg_runtime::{HttpBody, HttpRequest, HttpResponse, MultipartPart};
 
 pub(crate) struct Net {
     rt: tokio::runtime::Runtime,
@@ -31,8 +31,12 @@ impl Net {
             HttpBody::None => Body::Empty,
             HttpBody::Text(t) => Body::Bytes(t.clone().into_bytes()),
             HttpBody::Form(f) => Body::Form(f.clone()),
-            HttpBody::Multipart(_) => {
-                return Err("multipart bodies are not supported by real requests yet".into())
+            HttpBody::Bytes(b) => Body::Bytes(b.clone()),
+            HttpBody::Multipart(parts) => {
+                let (content_type, bytes) = multipart(parts);
+                out.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-type"));
+                out.headers.push(("Content-Type".into(), content_type));
+                Body::Bytes(bytes)
             }
         };
         let timeout = req.timeout;
@@ -65,5 +69,70 @@ impl Net {
             }
             Ok(HttpResponse { status, headers, body })
         })
+    }
+}
+
+/// A `multipart/form-data` body and its content type. The boundary is chosen so that no part
+/// contains it.
+pub(crate) fn multipart(parts: &[MultipartPart]) -> (String, Vec<u8>) {
+    let mut n = 0u32;
+    let boundary = loop {
+        let candidate = format!("----dg-boundary-{n:08x}");
+        let needle = candidate.as_bytes();
+        if !parts.iter().any(|p| p.content.windows(needle.len()).any(|w| w == needle)) {
+            break candidate;
+        }
+        n += 1;
+    };
+    let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"").replace(['\r', '\n'], " ");
+    let mut body = Vec::new();
+    for p in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let mut disposition =
+            format!("Content-Disposition: form-data; name=\"{}\"", quote(&p.name));
+        if let Some(f) = &p.file_name {
+            disposition.push_str(&format!("; filename=\"{}\"", quote(f)));
+        }
+        body.extend_from_slice(disposition.as_bytes());
+        body.extend_from_slice(b"\r\n");
+        if let Some(t) = &p.content_type {
+            body.extend_from_slice(
+                format!("Content-Type: {}\r\n", t.replace(['\r', '\n'], " ")).as_bytes(),
+            );
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(&p.content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_bodies() {
+        let parts = vec![
+            MultipartPart {
+                name: "file".into(),
+                file_name: Some("a \"b\".txt".into()),
+                content_type: Some("text/plain".into()),
+                content: b"----dg-boundary-00000000 inside".to_vec(),
+            },
+            MultipartPart {
+                name: "id".into(),
+                file_name: None,
+                content_type: None,
+                content: b"7".to_vec(),
+            },
+        ];
+        let (ct, body) = multipart(&parts);
+        assert_eq!(ct, "multipart/form-data; boundary=----dg-boundary-00000001");
+        let text = String::from_utf8(body).unwrap();
+        assert!(text.starts_with("------dg-boundary-00000001\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a \\\"b\\\".txt\"\r\nContent-Type: text/plain\r\n\r\n"), "{text}");
+        assert!(text.contains("name=\"id\"\r\n\r\n7\r\n"));
+        assert!(text.ends_with("------dg-boundary-00000001--\r\n"));
     }
 }

@@ -46,6 +46,8 @@ pub enum Shape {
     List,
     /// `{"data":[{"details":{…}}]}` → the details (CRM createRecord/updateRecord).
     Details,
+    /// `{"data":[entry]}` → the whole entry, success or error (CRM attachFile).
+    Entry,
 }
 
 /// A planned REST call.
@@ -66,6 +68,8 @@ pub enum PlannedBody {
     None,
     Json(String),
     Form(Vec<(String, String)>),
+    /// `multipart/form-data` (a file upload).
+    Multipart(Vec<dg_runtime::MultipartPart>),
 }
 
 fn text(args: &[Value], i: usize, what: &str, task: &str) -> Result<String, String> {
@@ -229,6 +233,32 @@ fn plan_records(task: &str, product: Product, op: &str, args: &[Value]) -> Resul
                 Shape::Details,
             ))
         }
+        "attachfile" => {
+            let (args, conn) = split_connection(args, 3);
+            let module = text(args, 0, "module", task)?;
+            let id = text(args, 1, "record id", task)?;
+            let file = match args.get(2) {
+                Some(Value::File(f)) => f,
+                Some(Value::Null) | None => return Err(format!("{task}: the file is missing")),
+                Some(v) => {
+                    return Err(format!("{task}: the file must be a FILE, not {}", v.ty().name()))
+                }
+            };
+            let part = dg_runtime::MultipartPart {
+                name: "file".into(),
+                file_name: Some(file.name()),
+                content_type: Some(file.content_type()),
+                content: file.bytes().to_vec(),
+            };
+            Ok(planned(
+                "POST",
+                format!("{base}/{module}/{id}/Attachments"),
+                vec![],
+                PlannedBody::Multipart(vec![part]),
+                conn,
+                Shape::Entry,
+            ))
+        }
         "getrelatedrecords" => {
             let (args, conn) = split_connection(args, 3);
             let relation = text(args, 0, "relation", task)?;
@@ -358,7 +388,7 @@ pub fn shape_response(shape: Shape, status: u16, body: &str) -> Value {
     };
     match shape {
         Shape::Body => value,
-        Shape::First => first().unwrap_or(value),
+        Shape::First | Shape::Entry => first().unwrap_or(value),
         Shape::List => match &value {
             Value::Map(m) => match m.borrow().get(&Value::from("data")) {
                 Some(list @ Value::List(_)) => list.clone(),
@@ -436,6 +466,24 @@ mod tests {
         assert!(shape_response(Shape::Details, 400, failed)
             .to_display()
             .contains("MANDATORY_NOT_FOUND"));
+    }
+
+    #[test]
+    fn crm_attach_file_uploads_one_file_part() {
+        let file = Value::file("q1.pdf", None, b"%PDF".to_vec());
+        let p = plan("zoho.crm.attachfile", &[t("Leads"), Value::Int(42), file, t("crm")]).unwrap();
+        assert_eq!((p.method, p.path.as_str()), ("POST", "/crm/v2/Leads/42/Attachments"));
+        assert_eq!(p.connection.as_deref(), Some("crm"));
+        let PlannedBody::Multipart(parts) = &p.body else { panic!("{:?}", p.body) };
+        assert_eq!(parts[0].name, "file");
+        assert_eq!(parts[0].file_name.as_deref(), Some("q1.pdf"));
+        assert_eq!(parts[0].content_type.as_deref(), Some("application/pdf"));
+        let e = plan("zoho.crm.attachfile", &[t("Leads"), t("42"), t("not a file")]).unwrap_err();
+        assert!(e.contains("must be a FILE"), "{e}");
+        let ok = r#"{"data":[{"code":"SUCCESS","details":{"id":"9"},"message":"attachment uploaded successfully","status":"success"}]}"#;
+        assert!(shape_response(Shape::Entry, 200, ok)
+            .to_display()
+            .starts_with(r#"{"code":"SUCCESS""#));
     }
 
     #[test]

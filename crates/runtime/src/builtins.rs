@@ -10,6 +10,7 @@ pub(crate) mod date;
 pub(crate) mod extra;
 #[cfg(test)]
 mod extremes;
+pub(crate) mod file;
 pub(crate) mod number;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -41,6 +42,7 @@ pub(crate) enum Recv {
     Map,
     /// List or Map (Deluge "Collection" functions).
     Collection,
+    File,
 }
 
 impl Recv {
@@ -53,6 +55,7 @@ impl Recv {
             Recv::List => matches!(v, Value::List(_)),
             Recv::Map => matches!(v, Value::Map(_)),
             Recv::Collection => matches!(v, Value::List(_) | Value::Map(_)),
+            Recv::File => matches!(v, Value::File(_)),
         }
     }
 }
@@ -70,6 +73,7 @@ impl Recv {
             Recv::List => t == T::List,
             Recv::Map => t == T::Map,
             Recv::Collection => matches!(t, T::List | T::Map),
+            Recv::File => t == T::File,
         }
     }
 }
@@ -135,12 +139,13 @@ pub(crate) use b;
 
 /// All tables, most specific receivers first: the first entry whose receiver
 /// accepts the value wins. `extra` holds only names no other table has.
-fn tables() -> [&'static [Builtin]; 8] {
+fn tables() -> [&'static [Builtin]; 9] {
     [
         date::TABLE,
         text::TABLE,
         number::TABLE,
         collection::TABLE,
+        file::TABLE,
         xml::TABLE,
         crypto::TABLE,
         convert::TABLE,
@@ -232,6 +237,15 @@ const DISPLAY_NAMES: &[&str] = &[
     "isBlank",
     "isAscii",
     "isFile",
+    "toFile",
+    "getFileContent",
+    "getFileName",
+    "getFileSize",
+    "getFileType",
+    "setFileName",
+    "setFileType",
+    "setParamName",
+    "toBase64",
     "containKey",
     "containValue",
     "containsKey",
@@ -408,11 +422,13 @@ fn needs_budget_check(args: &[Value], out: &Value, large: usize) -> bool {
         Some(Value::Text(s)) => s.len() >= large,
         Some(Value::List(l)) => l.try_borrow().is_ok_and(|l| l.len() >= LARGE_COLLECTION),
         Some(Value::Map(m)) => m.try_borrow().is_ok_and(|m| m.len() >= LARGE_COLLECTION),
+        Some(Value::File(f)) => f.len() >= large,
         _ => false,
     };
     large_in
         || match out {
             Value::Text(s) => s.len() >= large,
+            Value::File(f) => f.len() >= large,
             Value::List(_) | Value::Map(_) => true,
             Value::Dec(d) => !d.is_finite(),
             _ => false,
@@ -429,9 +445,11 @@ fn budget_check(ctx: &mut Ctx<'_>, args: &[Value], out: &Value) -> Result<()> {
         Some(Value::Text(s)) => ctx.scanned(s.len())?,
         Some(Value::List(l)) => ctx.scanned(l.try_borrow().map_or(0, |l| l.len() * 16))?,
         Some(Value::Map(m)) => ctx.scanned(m.try_borrow().map_or(0, |m| m.len() * 32))?,
+        Some(Value::File(f)) => ctx.scanned(f.len())?,
         _ => {}
     }
     match out {
+        Value::File(_) => ctx.check_memory(),
         Value::Text(s) => {
             ctx.check_text_len(s.len())?;
             ctx.check_memory()

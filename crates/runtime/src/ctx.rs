@@ -152,6 +152,18 @@ impl<'h> Ctx<'h> {
         self.reserve(bytes)
     }
 
+    /// Fails unless a FILE of `bytes` bytes is within the text size limit (files share it) and
+    /// the memory budget.
+    pub(crate) fn reserve_file(&self, bytes: usize) -> Result<()> {
+        if bytes > self.limits.max_text_bytes {
+            let max = show_bytes(self.limits.max_text_bytes);
+            return Err(RuntimeError::limit(format!(
+                "a file of {bytes} bytes exceeds the size limit of {max} (files share the text size limit)"
+            )));
+        }
+        self.reserve(bytes)
+    }
+
     /// The longest a text that is `len` bytes long now may grow to: the text limit, or less
     /// when the memory budget has less room.
     #[inline]

@@ -33,6 +33,8 @@ pub enum HttpBody {
     Form(Vec<(String, String)>),
     /// `multipart/form-data` parts (`files`).
     Multipart(Vec<MultipartPart>),
+    /// Raw bytes (`body: file`); the file's content type is among the headers.
+    Bytes(Vec<u8>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,7 @@
 //! Runtime values. `Value` is 16 bytes; lists and maps are shared references
 //! (Deluge has reference semantics for collections, see ARCHITECTURE.md).
 
+mod file;
 mod format;
 mod json;
 
@@ -11,6 +12,10 @@ use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
+pub use file::{
+    content_type_for, disposition_file_name, is_text_content_type, mime_for_extension,
+    url_file_name, File,
+};
 pub use format::{format_date, format_datetime, format_decimal, format_time};
 pub use json::{
     from_json, parse_json, parse_json_within, to_json, to_json_string, to_json_string_within,
@@ -24,6 +29,7 @@ pub type MapRef = Rc<RefCell<MapData>>;
 /// A `Collection()` created empty: the cell holds `Null` while the collection is undecided,
 /// then the LIST or KEY-VALUE its first insert made it (docs/semantics.md, "Collection").
 pub type CollRef = Rc<RefCell<Value>>;
+pub type FileRef = Rc<File>;
 
 /// `repr(u32)`: every payload starts at offset 4 or 8, so copying a value never
 /// mixes a 1-byte payload with the tag (which stalled store forwarding).
@@ -48,6 +54,8 @@ pub enum Value {
     /// transparent: cloning it (every variable read) gives the list or map it became, and
     /// printing, comparing and hashing look through it. Lists and maps never pay for it.
     Coll(CollRef),
+    /// A FILE: name, content type and bytes, shared like a collection.
+    File(FileRef),
 }
 
 impl Clone for Value {
@@ -70,6 +78,7 @@ impl Clone for Value {
                 Ok(inner) if !inner.is_null() => inner.clone(),
                 _ => Value::Coll(Rc::clone(c)),
             },
+            Value::File(f) => Value::File(Rc::clone(f)),
         }
     }
 }
@@ -87,6 +96,7 @@ pub enum Type {
     Time,
     List,
     Map,
+    File,
 }
 
 impl Type {
@@ -102,6 +112,7 @@ impl Type {
             Type::Time => "TIME",
             Type::List => "LIST",
             Type::Map => "KEY-VALUE",
+            Type::File => "FILE",
         }
     }
 }
@@ -123,6 +134,7 @@ impl Value {
                 Ok(Value::List(_)) => Type::List,
                 _ => Type::Map,
             },
+            Value::File(_) => Type::File,
         }
     }
 
@@ -163,6 +175,19 @@ impl Value {
     /// Builds a map from text keys.
     pub fn map_from<'a>(pairs: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
         Value::map(pairs.into_iter().map(|(k, v)| (Value::text(k), v)).collect())
+    }
+
+    /// A FILE value; the content type is guessed from the name when `None`.
+    pub fn file(name: impl Into<String>, content_type: Option<String>, bytes: Vec<u8>) -> Value {
+        Value::File(Rc::new(File::new(name, content_type, bytes)))
+    }
+
+    /// The file, for a FILE value.
+    pub fn as_file(&self) -> Option<&File> {
+        match self {
+            Value::File(f) => Some(f),
+            _ => None,
+        }
     }
 
     pub fn is_null(&self) -> bool {
@@ -348,6 +373,7 @@ fn strict_eq(a: &Value, b: &Value, depth: usize) -> bool {
         (Value::Date(a), Value::Date(b)) => a == b,
         (Value::DateTime(a), Value::DateTime(b)) => a == b,
         (Value::Time(a), Value::Time(b)) => a == b,
+        (Value::File(a), Value::File(b)) => Rc::ptr_eq(a, b) || a.same_as(b),
         (Value::Coll(_), _) | (_, Value::Coll(_)) => strict_eq(&a.settled(), &b.settled(), depth),
         _ => collections_eq(a, b, depth, strict_eq).unwrap_or(false),
     }
@@ -377,6 +403,10 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H, depth: usize) {
         Value::Text(s) => s.as_str().hash(state),
         Value::Date(d) | Value::DateTime(d) => d.hash(state),
         Value::Time(t) => t.hash(state),
+        Value::File(f) => {
+            f.name().hash(state);
+            f.len().hash(state);
+        }
         // A collection being mutated right now (`m.put(m, 1)`) hashes as its kind alone.
         Value::List(l) => {
             let Ok(l) = l.try_borrow() else { return };

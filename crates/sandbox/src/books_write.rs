@@ -276,7 +276,7 @@ fn payload(call: &Call<'_>) -> Result<Record, Response> {
             .filter(|(key, _)| key != "organization_id")
             .map(|(key, value)| (key.clone(), Value::String(value.clone())))
             .collect()),
-        Body::Form(_) | Body::None => Err(books_invalid_value("JSONString")),
+        Body::Form(_) | Body::None | Body::Multipart(_) => Err(books_invalid_value("JSONString")),
     }
 }
 

@@ -142,7 +142,7 @@ fn body_json(call: &Call<'_>) -> Option<Value> {
             .form_field("data")
             .and_then(|d| serde_json::from_str::<Value>(d).ok())
             .map(|d| json!({"data": d})),
-        Body::None => None,
+        Body::None | Body::Multipart(_) => None,
     }
 }
 

@@ -13,13 +13,13 @@ pub(crate) fn json_response(status: u16, body: &Value) -> Response {
     Response {
         status,
         headers: vec![("content-type".to_string(), "application/json;charset=UTF-8".to_string())],
-        body: body.to_string(),
+        body: body.to_string().into_bytes(),
     }
 }
 
 /// `204 No Content` with an empty body (Bigin/CRM reads that find nothing).
 pub(crate) fn no_content() -> Response {
-    Response { status: 204, headers: Vec::new(), body: String::new() }
+    Response { status: 204, headers: Vec::new(), body: Vec::new() }
 }
 
 /// A Bigin/CRM error object, usable alone or as an entry of `data`.

@@ -22,7 +22,7 @@
 //!     body: Body::None,
 //! });
 //! assert_eq!(response.status, 200);
-//! assert!(response.body.contains("Lovelace"));
+//! assert!(response.text().contains("Lovelace"));
 //! ```
 //!
 //! `docs/sandbox.md` describes the state format, the routes, the error envelopes and which
@@ -30,6 +30,7 @@
 
 #![warn(missing_docs)]
 
+mod attachments;
 mod books;
 mod books_modules;
 mod books_write;
@@ -105,6 +106,21 @@ pub enum Body {
     Text(String),
     /// Form fields (`application/x-www-form-urlencoded`), already decoded.
     Form(Vec<(String, String)>),
+    /// `multipart/form-data` parts (`invokeurl` `files:`, `zoho.crm.attachFile`).
+    Multipart(Vec<Part>),
+}
+
+/// One part of a [`Body::Multipart`] request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The form field name (`file` for an attachment upload).
+    pub name: String,
+    /// The file name, for a file part.
+    pub file_name: Option<String>,
+    /// The part's content type.
+    pub content_type: Option<String>,
+    /// The content.
+    pub content: Vec<u8>,
 }
 
 /// An HTTP response from a fake service or a mock rule.
@@ -114,11 +130,17 @@ pub struct Response {
     pub status: u16,
     /// Header names and values (`content-type` for every non-empty body).
     pub headers: Vec<(String, String)>,
-    /// The body: JSON text from the fakes, empty for `204 No Content`.
-    pub body: String,
+    /// The body: JSON text from the fakes, a file's bytes for an attachment download, empty
+    /// for `204 No Content`.
+    pub body: Vec<u8>,
 }
 
 impl Response {
+    /// The body as text (UTF-8; invalid bytes become U+FFFD).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
     /// The value of the first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

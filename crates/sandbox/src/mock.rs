@@ -8,6 +8,7 @@
 
 use std::cell::Cell;
 
+use base64::Engine;
 use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::Value;
@@ -28,6 +29,7 @@ struct RuleSpec {
     status: Option<u16>,
     headers: Option<IndexMap<String, String>>,
     body: Option<Value>,
+    body_base64: Option<String>,
     times: Option<u32>,
 }
 
@@ -58,6 +60,8 @@ impl MockRules {
     /// - `headers`: an object of text values; `content-type` defaults to
     ///   `application/json` for a JSON body and `text/plain` for a text body.
     /// - `body`: a JSON value (sent as compact JSON) or a text (sent as is).
+    /// - `body_base64`: binary content in Base64 (a file download); `content-type`
+    ///   defaults to `application/octet-stream`. Not together with `body`.
     /// - `times`: how many requests the rule answers.
     ///
     /// Errors give the line and column, or the rule's index.
@@ -109,10 +113,18 @@ fn build_rule(index: usize, spec: RuleSpec) -> Result<Rule, SandboxError> {
     if spec.url.trim().is_empty() {
         return Err(invalid("url must not be empty"));
     }
-    let (body, default_type) = match spec.body {
-        None => (String::new(), None),
-        Some(Value::String(text)) => (text, Some("text/plain")),
-        Some(value) => (value.to_string(), Some("application/json")),
+    let (body, default_type) = match (spec.body, spec.body_base64) {
+        (Some(_), Some(_)) => return Err(invalid("give either body or body_base64, not both")),
+        (None, Some(encoded)) => {
+            let clean: String = encoded.chars().filter(|c| !c.is_whitespace()).collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(clean.as_bytes())
+                .map_err(|err| invalid(&format!("body_base64 is not valid Base64 ({err})")))?;
+            (bytes, Some("application/octet-stream"))
+        }
+        (None, None) => (Vec::new(), None),
+        (Some(Value::String(text)), None) => (text.into_bytes(), Some("text/plain")),
+        (Some(value), None) => (value.to_string().into_bytes(), Some("application/json")),
     };
     let mut headers: Vec<(String, String)> = spec.headers.unwrap_or_default().into_iter().collect();
     let has_type = headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type"));

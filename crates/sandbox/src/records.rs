@@ -224,7 +224,7 @@ fn matches_word(record: &Record, word: &str) -> bool {
 }
 
 /// One page of `records` as `{"data":[…],"info":{…}}`, or 204 when the page is empty.
-fn page_of(records: Vec<&Record>, call: &Call<'_>) -> Response {
+pub(crate) fn page_of(records: Vec<&Record>, call: &Call<'_>) -> Response {
     let page = match number_param(call, "page", 1, usize::MAX) {
         Ok(page) => page,
         Err(response) => return response,

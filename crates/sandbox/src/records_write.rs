@@ -208,7 +208,7 @@ pub(crate) fn data_entries(call: &Call<'_>) -> Result<Vec<Value>, Response> {
 pub(crate) fn request_body(call: &Call<'_>) -> Result<Value, Response> {
     let text = match &call.request.body {
         Body::Text(text) => text.as_str(),
-        Body::None | Body::Form(_) => "",
+        Body::None | Body::Form(_) | Body::Multipart(_) => "",
     };
     serde_json::from_str(text).map_err(|_| {
         zoho_error(

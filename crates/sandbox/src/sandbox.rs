@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::attachments::{self, Attachment};
 use crate::counters::Counters;
 use crate::creator::{CreatorApp, CreatorError, CreatorRecord, Fetch};
 use crate::modules::Modules;
@@ -30,6 +31,8 @@ pub struct Sandbox {
     pub(crate) bigin: Modules,
     pub(crate) books: BooksState,
     pub(crate) crm: Modules,
+    /// Files attached to CRM records (`crm_attachments` in the state file).
+    pub(crate) crm_attachments: Vec<Attachment>,
     pub(crate) creator: CreatorApp,
     pub(crate) outbox: Vec<Value>,
     pub(crate) counters: Counters,
@@ -53,6 +56,7 @@ impl Sandbox {
                 modules: Modules::default(),
             },
             crm: Modules::default(),
+            crm_attachments: Vec::new(),
             creator: CreatorApp::default(),
             outbox: Vec::new(),
             counters: Counters::new(),
@@ -105,6 +109,9 @@ impl Sandbox {
         }
         match service {
             Service::Bigin => records::handle(&mut self.bigin, &mut self.counters, service, &call),
+            Service::Crm if attachments::is_attachment_call(&call) => {
+                attachments::handle(&self.crm, &mut self.crm_attachments, &mut self.counters, &call)
+            }
             Service::Crm => records::handle(&mut self.crm, &mut self.counters, service, &call),
             Service::Books => books::handle(&mut self.books, &mut self.counters, &call),
             Service::Creator => {

@@ -21,6 +21,7 @@ struct StateFile {
     bigin: Option<ModulesFile>,
     books: Option<BooksFile>,
     crm: Option<ModulesFile>,
+    crm_attachments: Option<Vec<Value>>,
     creator: Option<Value>,
     outbox: Option<Vec<Value>>,
 }
@@ -104,7 +105,13 @@ pub(crate) fn load(text: &str) -> Result<Sandbox, SandboxError> {
         };
     }
     sandbox.outbox = file.outbox.unwrap_or_default();
+    let attachments = file.crm_attachments.unwrap_or_default();
+    // Ids already taken by attachments are not handed out to records without one.
+    for item in &attachments {
+        crate::counters::visit_ids(item, &mut |id| sandbox.counters.observe_id(id));
+    }
     normalise_ids(&mut sandbox)?;
+    sandbox.crm_attachments = crate::attachments::load(attachments, &mut sandbox.counters)?;
     if let Some(creator) = file.creator {
         sandbox.creator = crate::creator::load(creator, &mut sandbox.counters)?;
     }
@@ -203,6 +210,9 @@ pub(crate) fn save(sandbox: &Sandbox) -> String {
         "books": books,
         "crm": sandbox.crm.to_value(),
     });
+    if !sandbox.crm_attachments.is_empty() {
+        state["crm_attachments"] = crate::attachments::save(&sandbox.crm_attachments);
+    }
     if sandbox.creator.present {
         state["creator"] = sandbox.creator.to_value();
     }

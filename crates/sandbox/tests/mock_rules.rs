@@ -18,11 +18,11 @@ fn first_matching_rule_answers() {
     let rules = MockRules::from_json(RULES).unwrap();
     assert_eq!(rules.len(), 4);
     let created = rules.respond(&request("post", "https://api.example.com/v1/orders")).unwrap();
-    assert_eq!((created.status, created.body.as_str()), (201, r#"{"id":7}"#));
+    assert_eq!((created.status, created.text().as_ref()), (201, r#"{"id":7}"#));
     assert_eq!(created.header("content-type"), Some("application/json"));
 
     let other = rules.respond(&request("GET", "https://api.example.com/v1/orders?page=2")).unwrap();
-    assert_eq!((other.status, other.body.as_str()), (200, r#"{"ok":true}"#));
+    assert_eq!((other.status, other.text().as_ref()), (200, r#"{"ok":true}"#));
     assert_eq!(other.header("x-mock"), Some("yes"));
     assert_eq!(other.headers.len(), 2, "no second content-type is added");
 
@@ -39,11 +39,12 @@ fn times_limits_a_rule() {
     let rules = MockRules::from_json(RULES).unwrap();
     let url = "https://api.example.com/v1/once";
     let first = rules.respond(&request("GET", url)).unwrap();
-    assert_eq!(first.body, "first");
+    assert_eq!(first.text(), "first");
     assert_eq!(first.header("content-type"), Some("text/plain"));
     let second = rules.respond(&request("GET", url)).unwrap();
     assert_eq!(
-        second.body, r#"{"ok":true}"#,
+        second.text(),
+        r#"{"ok":true}"#,
         "the wildcard rule answers after the first is used up"
     );
 }
@@ -67,4 +68,22 @@ fn bad_rule_files_are_reported() {
         assert!(MockRules::from_json(text).is_err(), "{text}");
     }
     assert!(MockRules::from_json(r#"{"rules": []}"#).unwrap().is_empty());
+}
+
+#[test]
+fn binary_bodies_from_base64() {
+    let rules = MockRules::from_json(
+        r#"{"rules": [{"url": "https://files.example.com/a.pdf", "body_base64": "JVBE\nRi0="}]}"#,
+    )
+    .unwrap();
+    let r = rules.respond(&request("GET", "https://files.example.com/a.pdf")).unwrap();
+    assert_eq!(r.body, b"%PDF-");
+    assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+    for (rules, message) in [
+        (r#"{"rules": [{"url": "x", "body_base64": "@@"}]}"#, "body_base64 is not valid Base64"),
+        (r#"{"rules": [{"url": "x", "body": "a", "body_base64": "YQ=="}]}"#, "not both"),
+    ] {
+        let err = MockRules::from_json(rules).unwrap_err().to_string();
+        assert!(err.starts_with("rules[0]: ") && err.contains(message), "{err}");
+    }
 }

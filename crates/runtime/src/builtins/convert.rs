@@ -240,10 +240,10 @@ fn is_date(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     }
 }
 
-/// `isFile(x)`: false: the runtime has no FILE values.
+/// `isFile(x)`: true for a FILE value, false for anything else (null included).
 /// <https://www.zoho.com/deluge/help/functions/common/is-file.html>
-fn is_file(_: &mut Ctx<'_>, _args: &[Value]) -> Result<Value> {
-    Ok(Value::Bool(false))
+fn is_file(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    Ok(Value::Bool(matches!(recv(args), Value::File(_))))
 }
 
 /// `a.equals(b)`: type- and case-sensitive equality (`1.equals("1")` and

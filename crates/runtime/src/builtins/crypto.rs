@@ -75,7 +75,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Lenient Base64 decoding: whitespace ignored, padding optional, URL-safe
 /// alphabet accepted.
-fn decode_base64(text: &str, name: &str) -> Result<Vec<u8>> {
+pub(crate) fn decode_base64(text: &str, name: &str) -> Result<Vec<u8>> {
     let clean: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let config =
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
@@ -87,9 +87,14 @@ fn decode_base64(text: &str, name: &str) -> Result<Vec<u8>> {
     }
 }
 
-/// `zoho.encryption.base64Encode(text)`: standard Base64 of the UTF-8 bytes.
+/// `zoho.encryption.base64Encode(text or file)`: standard Base64 of the text's UTF-8 bytes or
+/// of the file's bytes.
 /// <https://www.zoho.com/deluge/help/encryption-tasks/base-64-encode.html>
-fn base64_encode(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+fn base64_encode(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
+    if let Some(Value::File(f)) = args.first() {
+        ctx.reserve_text(f.len().div_ceil(3).saturating_mul(4))?;
+        return Ok(Value::text(STANDARD.encode(f.bytes())));
+    }
     let text = text_arg(args, 0, "base64Encode")?;
     Ok(Value::text(STANDARD.encode(text.as_bytes())))
 }

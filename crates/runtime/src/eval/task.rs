@@ -5,7 +5,9 @@ use super::Machine;
 use crate::error::{fail, Result, RuntimeError};
 use crate::host::{HttpBody, HttpRequest, HttpResponse, MultipartPart};
 use crate::ir::Task;
-use crate::value::{parse_json, to_json_string};
+use crate::value::{
+    disposition_file_name, is_text_content_type, parse_json, to_json_string, url_file_name,
+};
 use crate::Value;
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -35,8 +37,10 @@ impl Machine<'_, '_> {
                 // `response-format: TEXT` keeps JSON bodies as text; anything else parses JSON.
                 let parse = !get("response-format")
                     .is_some_and(|v| v.to_display().eq_ignore_ascii_case("text"));
+                let url = request.url.clone();
                 let response = self.send(request)?;
-                Ok(response_value(&response, detailed, parse, encoding))
+                let body = response_body(&response, &url, parse, encoding);
+                Ok(response_value(&response, body, detailed))
             }
             "sendmail" => {
                 let mail = Value::map_from(fields.iter().map(|(k, v)| (*k, v.clone())));
@@ -103,6 +107,12 @@ impl Machine<'_, '_> {
                 if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
                     headers.push(("Content-Type".into(), "application/json".into()));
                 }
+            }
+            Some(Value::File(f)) => {
+                if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+                    headers.push(("Content-Type".into(), f.content_type()));
+                }
+                body = HttpBody::Bytes(f.bytes().to_vec());
             }
             Some(v) => body = HttpBody::Text(v.to_display()),
         }
@@ -176,7 +186,8 @@ impl Machine<'_, '_> {
             max_response_bytes: self.ctx.limits.max_response_bytes,
         };
         let response = self.send(request)?;
-        Ok(response_value(&response, !simple, false, encoding_rs::UTF_8))
+        let (text, _, _) = encoding_rs::UTF_8.decode(&response.body);
+        Ok(response_value(&response, Value::text(text.as_ref()), !simple))
     }
 }
 
@@ -189,6 +200,10 @@ fn append_query(url: &mut String, pairs: &[(String, String)]) {
     url.push_str(&query);
 }
 
+/// The parts of a `files:` value: a FILE, a map, or a list of them. A FILE is sent under its
+/// `setParamName` name (default `file`) with its name and content type; a map is
+/// `{"paramName":…, "content":…, "fileName"?, "contentType"?, "stringPart"?}` whose content
+/// may be a FILE, or `{"file": f}` (the `file:f` spec form).
 fn multipart_parts(files: &Value) -> Result<Vec<MultipartPart>> {
     let items = match files {
         Value::List(l) => l.borrow().clone(),
@@ -196,34 +211,88 @@ fn multipart_parts(files: &Value) -> Result<Vec<MultipartPart>> {
     };
     let mut parts = Vec::new();
     for item in items {
-        let Value::Map(m) = &item else {
-            return fail("invokeurl: `files` holds FILE values, which are not supported yet; use text parts {\"paramName\":…,\"content\":…}");
-        };
-        let m = m.borrow();
-        let get = |k: &str| m.get(&Value::from(k)).map(Value::to_display);
-        let Some(name) = get("paramName") else {
-            return fail("invokeurl: each `files` part needs a \"paramName\"");
-        };
-        parts.push(MultipartPart {
-            name,
-            file_name: get("fileName"),
-            content_type: get("contentType"),
-            content: get("content").unwrap_or_default().into_bytes(),
-        });
+        match &item {
+            Value::File(f) => parts.push(file_part(f, f.param_name())),
+            Value::Map(m) => {
+                let m = m.borrow();
+                let get = |k: &str| m.get(&Value::from(k)).filter(|v| !v.is_null());
+                if let (1, Some(Value::File(f))) = (m.len(), get("file")) {
+                    parts.push(file_part(f, f.param_name()));
+                    continue;
+                }
+                let Some(name) = get("paramName").map(Value::to_display) else {
+                    return fail("invokeurl: each `files` part needs a \"paramName\"");
+                };
+                match get("content") {
+                    Some(Value::File(f)) => {
+                        let mut part = file_part(f, Some(name));
+                        if let Some(n) = get("fileName") {
+                            part.file_name = Some(n.to_display());
+                        }
+                        if let Some(t) = get("contentType") {
+                            part.content_type = Some(t.to_display());
+                        }
+                        parts.push(part);
+                    }
+                    content => parts.push(MultipartPart {
+                        name,
+                        file_name: get("fileName").map(Value::to_display),
+                        content_type: get("contentType").map(Value::to_display),
+                        content: content.map(Value::to_display).unwrap_or_default().into_bytes(),
+                    }),
+                }
+            }
+            Value::Null => {}
+            other => {
+                return fail(format!(
+                    "invokeurl: `files` holds FILE values or part maps, not {}",
+                    other.ty().name()
+                ))
+            }
+        }
     }
     Ok(parts)
 }
 
-/// The value a script sees: JSON becomes a map or list, other text stays text;
-/// `detailed` wraps it with the status code and headers.
-fn response_value(
+fn file_part(f: &crate::value::File, name: Option<String>) -> MultipartPart {
+    MultipartPart {
+        name: name.unwrap_or_else(|| "file".into()),
+        file_name: Some(f.name()),
+        content_type: Some(f.content_type()),
+        content: f.bytes().to_vec(),
+    }
+}
+
+/// The body a script sees: a FILE when the content type is not text, JSON or XML (named
+/// by `Content-Disposition`, else the URL's last path segment); otherwise JSON becomes a map
+/// or list (unless `parse` is off) and other text stays text.
+fn response_body(
     response: &HttpResponse,
-    detailed: bool,
+    url: &str,
     parse: bool,
     encoding: &'static encoding_rs::Encoding,
 ) -> Value {
+    let header = |name: &str| {
+        response.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    };
+    let content_type = header("content-type");
+    if !is_text_content_type(content_type) && !response.body.is_empty() {
+        let name = header("content-disposition")
+            .and_then(disposition_file_name)
+            .or_else(|| url_file_name(url))
+            .unwrap_or_else(|| "file".into());
+        return Value::file(name, content_type.map(str::to_string), response.body.clone());
+    }
     let (text, _, _) = encoding.decode(&response.body);
-    let body = if parse { body_value(&text) } else { Value::text(text.as_ref()) };
+    if parse {
+        body_value(&text)
+    } else {
+        Value::text(text.as_ref())
+    }
+}
+
+/// `detailed` wraps the body with the status code and headers.
+fn response_value(response: &HttpResponse, body: Value, detailed: bool) -> Value {
     if !detailed {
         return body;
     }

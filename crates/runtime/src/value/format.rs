@@ -76,6 +76,8 @@ pub(super) fn write_scalar(v: &Value, out: &mut Sink) {
         Value::Date(d) => out.push_str(&format_date(d)),
         Value::DateTime(d) => out.push_str(&format_datetime(d)),
         Value::Time(t) => out.push_str(&format_time(t)),
+        // Chosen (Zoho documents no printed form): a file prints as its name.
+        Value::File(f) => out.push_str(&f.name()),
         Value::List(_) | Value::Map(_) | Value::Coll(_) => v.write_display_sink(out),
     }
 }

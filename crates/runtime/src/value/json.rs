@@ -136,6 +136,7 @@ fn write_json_in(v: &Value, out: &mut Sink, depth: usize, ancestors: &mut Vec<us
         Value::Dec(d) if !d.is_finite() => out.push_str("null"),
         Value::Bool(_) | Value::Int(_) | Value::Dec(_) => format::write_scalar(v, out),
         Value::Text(s) => write_str(s, out),
+        Value::File(f) => write_str(&f.name(), out),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
             let mut s = Sink::new(String::new(), usize::MAX);
             format::write_scalar(v, &mut s);
@@ -240,6 +241,7 @@ fn to_json_node(
         Value::Int(n) => J::from(*n),
         Value::Dec(d) => serde_json::Number::from_f64(*d).map(J::Number).unwrap_or(J::Null),
         Value::Text(s) => J::String(s.to_string()),
+        Value::File(f) => J::String(f.name()),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => J::String(v.to_display()),
         Value::List(items) => match items.try_borrow() {
             Ok(items) => J::Array(

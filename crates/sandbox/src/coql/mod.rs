@@ -114,7 +114,7 @@ fn max_reach(path: &str) -> u64 {
 /// `include_meta` key is checked (`["fields"]`) and otherwise ignored.
 fn select_query(call: &Call<'_>) -> Result<String, CoqlError> {
     let object = match &call.request.body {
-        Body::None => return Err(CoqlError::select_query_missing()),
+        Body::None | Body::Multipart(_) => return Err(CoqlError::select_query_missing()),
         Body::Text(text) => match serde_json::from_str::<Value>(text.trim()) {
             Ok(Value::Object(object)) => object,
             Ok(_) => return Err(CoqlError::invalid_body("body", "$", "jsonobject")),

@@ -51,8 +51,8 @@ pub fn request(method: &str, url: &str, token: Option<&str>, body: Body) -> Requ
 
 /// The response body as JSON (panics with the body when it is not JSON).
 pub fn body(response: &Response) -> Value {
-    serde_json::from_str(&response.body)
-        .unwrap_or_else(|err| panic!("not JSON ({err}): {:?}", response.body))
+    serde_json::from_str(&response.text())
+        .unwrap_or_else(|err| panic!("not JSON ({err}): {:?}", response.text()))
 }
 
 /// A form body with one `JSONString` field, as Deluge sends `parameters: {"JSONString": …}`.

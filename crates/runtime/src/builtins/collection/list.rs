@@ -160,7 +160,9 @@ fn kind(v: &Value) -> Option<Kind> {
         Value::Date(_) | Value::DateTime(_) => Kind::Date,
         Value::Time(_) => Kind::Time,
         Value::Bool(_) => Kind::Bool,
-        Value::Null | Value::List(_) | Value::Map(_) | Value::Coll(_) => return None,
+        Value::Null | Value::List(_) | Value::Map(_) | Value::Coll(_) | Value::File(_) => {
+            return None
+        }
     })
 }
 
