@@ -357,6 +357,16 @@ impl<'p, 'h> Machine<'p, 'h> {
 
     /// `x = x + a + …` with `x` holding text: appends in place (no copy of `x`).
     fn append(&mut self, slot: usize, parts: &[Expr], frame: &mut [Value]) -> Result<()> {
+        // `n = n + k` on numbers (counters, sums): one checked add, no copies.
+        if let (Value::Int(a), [part]) = (&frame[slot], parts) {
+            let a = *a;
+            let v = self.eval(part, frame)?;
+            frame[slot] = match v {
+                Value::Int(b) => ops::int_op(dg_syntax::ast::BinOp::Add, a, b)?,
+                v => self.binary(dg_syntax::ast::BinOp::Add, Value::Int(a), v)?,
+            };
+            return Ok(());
+        }
         let cur = std::mem::take(&mut frame[slot]);
         let Value::Text(mut acc) = cur else {
             return self.append_generic(slot, cur, parts, frame);
