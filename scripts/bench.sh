@@ -10,8 +10,8 @@
 #   PYTHON=path       the CPython binary (default: the real python3 behind any pyenv shim)
 #   LUA=path          the Lua 5.4 binary (default: lua5.4)
 # Installs hyperfine, lua5.4 and GNU time from Debian's packages when they are missing.
-# Output: hyperfine's JSON exports and the RSS samples in target/bench, the table on stdout and in
-# target/bench/table.md.
+# Output: hyperfine's JSON exports and the RSS samples in target/bench; the table on stdout (and in
+# target/bench/table.md), everything else on stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -117,7 +117,7 @@ rss() {
 
 for w in "${workloads[@]}"; do
   hyperfine -N --warmup 2 --runs "$runs" --export-json "$out/$w.json" \
-    -n dg "$(cmd_dg "$w")" -n cpython "$(cmd_py "$w")" -n lua "$(cmd_lua "$w")"
+    -n dg "$(cmd_dg "$w")" -n cpython "$(cmd_py "$w")" -n lua "$(cmd_lua "$w")" >&2
   rss dg "$w" "$dg" run --no-limits "$progs/$w.dg"
   rss cpython "$w" "$python" -S "$progs/$w.py"
   rss lua "$w" "$lua" "$progs/$w.lua"
