@@ -4,11 +4,13 @@
 Usage: gen_fixtures.py OUT_DIR
 
 * writes OUT_DIR/fixtures/contacts.json  (compact JSON, ASCII only, ~3 MB)
-* copies every file of ../programs into OUT_DIR/programs, replacing the
+* copies every file of ../fixtures/bench into OUT_DIR/programs, replacing the
   placeholder string literal  "@@CONTACTS_JSON@@"  (quotes included) with
-  the fixture text as a double-quoted string literal of that language
-  (only `"` needs escaping: the fixture has no backslashes, no newlines,
-  no non-ASCII characters, no '/' characters).
+  the fixture text as a string literal of that language: a double-quoted
+  literal for Deluge and Python (only `"` needs escaping: the fixture has no
+  backslashes, no newlines, no non-ASCII characters, no '/' characters), a
+  long string  [==[ ... ]==]  for Lua, whose level is chosen so that its
+  closing bracket cannot occur in the text.
 
 The fixture is produced by a fixed integer LCG, not Python's `random`, so it
 is byte-identical on every machine and Python version.  Regenerating is
@@ -107,6 +109,17 @@ def write_if_changed(path, data):
     os.replace(tmp, path)
 
 
+def lua_long_string(text):
+    """`text` as a Lua long string literal whose closing bracket does not occur in it."""
+    level = 2
+    while "]" + "=" * level + "]" in text:
+        level += 1
+    eq = "=" * level
+    # a newline right after the opening bracket would be skipped: the fixture has none
+    assert not text.startswith("\n")
+    return "[" + eq + "[" + text + "]" + eq + "]"
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: gen_fixtures.py OUT_DIR")
@@ -118,6 +131,7 @@ def main():
     text = make_contacts()
     write_if_changed(os.path.join(out, "fixtures", "contacts.json"), text)
     literal = '"' + text.replace('"', '\\"') + '"'
+    lua_literal = lua_long_string(text)
     for name in sorted(os.listdir(progs)):
         src = os.path.join(progs, name)
         if not os.path.isfile(src):
@@ -125,7 +139,7 @@ def main():
         with open(src, "r", encoding="utf-8") as f:
             body = f.read()
         if PLACEHOLDER in body:
-            body = body.replace(PLACEHOLDER, literal)
+            body = body.replace(PLACEHOLDER, lua_literal if name.endswith(".lua") else literal)
         write_if_changed(os.path.join(out, "programs", name), body)
     print("fixture: %d records, %d bytes" % (N_RECORDS, len(text)), file=sys.stderr)
 

@@ -1,5 +1,5 @@
 //! Writes a generated CRM-like script of about N bytes to stdout, for measuring `dg check` on
-//! large files: `cargo run --release -p dg_bench --example large_script -- 50000000 > big.dg`.
+//! large files: `cargo run --release -p dg_bench --bin large_script -- 50000000 > big.dg`.
 
 use std::io::Write;
 
