@@ -224,10 +224,7 @@ pub(crate) fn plan_product(
                 "getrecordsbyid" | "getrecordbyid" => "getrecordsbyid",
                 other => other,
             };
-            if !matches!(
-                op,
-                "createrecord" | "getrecords" | "getrecordsbyid" | "updaterecord" | "deleterecord"
-            ) {
+            if !matches!(op, "createrecord" | "getrecords" | "getrecordsbyid" | "updaterecord") {
                 return unsupported();
             }
             let mut p = plan_books(task, op, args)?;
