@@ -578,22 +578,6 @@ impl Host for DgHost {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn recorded_urls_hide_passwords() {
-        assert_eq!(
-            super::redact_url_password("https://me:S3CRET-pw@api.example.com/x?a=1"),
-            "https://me:redacted@api.example.com/x?a=1"
-        );
-        assert_eq!(
-            super::redact_url_password("https://api.example.com/x"),
-            "https://api.example.com/x"
-        );
-        assert_eq!(super::redact_url_password("not a url"), "not a url");
-    }
-}
-
 /// The built-in `crm.set` connector API: `{"apiname": name, "value": value}` sets an org
 /// variable; the answer is Zoho's documented text.
 fn crm_set(sandbox: &mut Sandbox, params: &Value) -> Result<(u16, String), String> {
@@ -614,4 +598,20 @@ fn crm_set(sandbox: &mut Sandbox, params: &Value) -> Result<(u16, String), Strin
     let body =
         serde_json::json!({ name.clone(): shown, "message": "New value updated successfully." });
     Ok((200, body.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recorded_urls_hide_passwords() {
+        assert_eq!(
+            super::redact_url_password("https://me:S3CRET-pw@api.example.com/x?a=1"),
+            "https://me:redacted@api.example.com/x?a=1"
+        );
+        assert_eq!(
+            super::redact_url_password("https://api.example.com/x"),
+            "https://api.example.com/x"
+        );
+        assert_eq!(super::redact_url_password("not a url"), "not a url");
+    }
 }
