@@ -5,6 +5,7 @@ mod fmt_cmd;
 mod form_event;
 mod run;
 mod test_cmd;
+mod trigger;
 
 use clap::{Parser, Subcommand};
 

@@ -34,6 +34,9 @@ struct TestFile {
     include: Vec<String>,
     #[serde(rename = "case")]
     cases: Vec<Case>,
+    /// Workflow rules a write with `trigger: ["workflow"]` may fire.
+    #[serde(default, rename = "rule")]
+    rules: Vec<crate::trigger::Rule>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +61,12 @@ struct Case {
     /// Fixed return values of functions no project file defines: name → value.
     #[serde(default)]
     stubs: toml::Table,
+    /// A CRM workflow trigger: the record change applied before the function runs.
+    trigger: Option<crate::trigger::TriggerSpec>,
+    /// A CRM button on a record.
+    button: Option<crate::trigger::ButtonSpec>,
+    /// A scheduled run at a fixed time.
+    schedule: Option<crate::trigger::ScheduleSpec>,
 }
 
 pub fn test(args: TestArgs) -> u8 {
@@ -271,6 +280,23 @@ fn run_case(
     };
     let mut args = table(&case.args, "args")?;
     host.stubs = table(&case.stubs, "stubs")?;
+    let started = crate::trigger::start(
+        &mut host,
+        case.trigger.as_ref(),
+        case.button.as_ref(),
+        case.schedule.as_ref(),
+        &spec.rules,
+    )
+    .map_err(|e| format!("case '{}': {e}", case.name))?;
+    if let Some(started) = &started {
+        args = crate::trigger::fill_args(&args, started.record.as_ref())
+            .map_err(|e| format!("case '{}': args: {e}", case.name))?;
+    } else if crate::trigger::uses_record(&args) {
+        return Err(format!(
+            "case '{}': args use ${{record.…}} but the case has no trigger or button",
+            case.name
+        ));
+    }
     let form = crate::form_event::FormEvent::from_case(
         &case.name,
         case.form.as_deref(),
@@ -284,6 +310,9 @@ fn run_case(
     };
     let mut out = String::new();
     let _ = writeln!(out, "# case: {}\n# script: {}\n", case.name, spec.script);
+    if let Some(started) = &started {
+        let _ = writeln!(out, "{}", started.header(&args));
+    }
     let before = match &form {
         Some(ev) => {
             let input = ev.prepare(&mut host)?;
@@ -294,7 +323,11 @@ fn run_case(
         None => None,
     };
     let outcome = Interpreter::new().run_project(project, file, entry, args.clone(), &mut host);
+    let workflow = crate::trigger::fire_rules(project, file, &spec.rules, &mut host);
     let _ = writeln!(out, "## transcript\n{}", host.transcript.render());
+    if let Err(e) = workflow {
+        let _ = writeln!(out, "## workflow error\n{e}\n");
+    }
     if let (Some(ev), Some(before)) = (&form, before) {
         let input = args.iter().find(|(k, _)| k == "input").map(|(_, v)| v.clone());
         let _ = writeln!(

@@ -183,6 +183,7 @@ pub fn plan(task: &str, op: &str, args: &[Value]) -> Result<Planned, String> {
         body,
         connection: conn,
         shape: Shape::Body,
+        extra: crate::tasks::PlanExtra::default(),
     };
     let map_arg = |i: usize, what: &str| -> Result<Value, String> {
         match args.get(i) {

@@ -13,11 +13,12 @@
 pub mod creator;
 mod net;
 pub mod tasks;
+mod tasks_more;
 mod transcript;
 
 use chrono::NaiveDateTime;
 use dg_connections::Registry;
-use dg_runtime::value::to_json_string;
+use dg_runtime::value::{to_json, to_json_string};
 use dg_runtime::{Host, HttpBody, HttpRequest, HttpResponse, Value};
 use dg_sandbox::{MockRules, Sandbox};
 use std::collections::BTreeSet;
@@ -50,6 +51,20 @@ pub struct DgHost {
     /// Fixed return values of `thisapp.`/`standalone.` functions no project file defines
     /// (`dg test` `[case.stubs]`), by qualified name (case-insensitive).
     pub stubs: Vec<(String, Value)>,
+    /// CRM writes that asked for `trigger: ["workflow"]` and succeeded, oldest first;
+    /// `dg test` fires the project's rules for them.
+    pub workflow_events: Vec<WorkflowEvent>,
+}
+
+/// A record written with `trigger: ["workflow"]`: the workflow rules of its module may run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowEvent {
+    pub module: String,
+    /// `create` or `edit`.
+    pub event: &'static str,
+    pub id: String,
+    /// The fields the write set.
+    pub changed: Vec<String>,
 }
 
 impl DgHost {
@@ -64,6 +79,7 @@ impl DgHost {
             provisioned: BTreeSet::new(),
             net: None,
             stubs: Vec::new(),
+            workflow_events: Vec::new(),
         }
     }
 
@@ -105,6 +121,141 @@ impl DgHost {
             shown.join(", ")
         )));
         answer.map(|v| creator::json_to_value(&v))
+    }
+
+    /// Records the successful rows of a write that asked for workflow rules.
+    fn note_workflow(&mut self, write: &tasks::WorkflowWrite, body: &str) {
+        let Ok(serde_json::Value::Object(parsed)) = serde_json::from_str(body) else { return };
+        let Some(serde_json::Value::Array(entries)) = parsed.get("data") else { return };
+        for (i, entry) in entries.iter().enumerate() {
+            if entry.get("status").and_then(|s| s.as_str()) != Some("success") {
+                continue;
+            }
+            let (row_id, changed) = write.rows.get(i).cloned().unwrap_or_default();
+            let id = match entry.pointer("/details/id") {
+                Some(serde_json::Value::String(id)) => id.clone(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                _ => match row_id {
+                    Some(id) => id,
+                    None => continue,
+                },
+            };
+            let event = if write.create { "create" } else { "edit" };
+            self.transcript
+                .events
+                .push(Event::Record(format!("workflow trigger: {} {id} {event}", write.module)));
+            self.workflow_events.push(WorkflowEvent {
+                module: write.module.clone(),
+                event,
+                id,
+                changed,
+            });
+        }
+    }
+
+    /// `zoho.salesiq.visitorsession.get(portal, key)` / `.set(portal, map)`: the sandbox's
+    /// store for the current visitor (`salesiq` in the state).
+    fn visitor_session(&mut self, task: &str, op: &str, args: &[Value]) -> Result<Value, String> {
+        let Mode::Offline { sandbox: Some(sandbox), .. } = &mut self.mode else {
+            return Err(format!(
+                "{task} works inside a SalesIQ chat only; dg answers it from the sandbox: add --sandbox STATE.json (see docs/sandbox.md#salesiq)"
+            ));
+        };
+        let portal = match args.first() {
+            Some(Value::Null) | None => return Err(format!("{task}: the portal name is missing")),
+            Some(v) => v.to_display(),
+        };
+        let data = match (op, args.get(1)) {
+            ("get", Some(key @ (Value::Text(_) | Value::Int(_)))) => {
+                let key = key.to_display();
+                let mut data = serde_json::Map::new();
+                if let Some(value) = sandbox.visitor_session_get(&key) {
+                    data.insert(key, value);
+                }
+                data
+            }
+            ("set", Some(Value::Map(_))) => {
+                let Some(serde_json::Value::Object(values)) = args.get(1).map(to_json) else {
+                    return Err(format!("{task}: the session data must be a map"));
+                };
+                sandbox.visitor_session_set(&values);
+                values
+            }
+            ("get", _) => return Err(format!("{task}: the key (argument 2) must be text")),
+            ("set", _) => {
+                return Err(format!("{task}: the session data (argument 2) must be a map"))
+            }
+            _ => return Err(format!("{task} is not supported outside Zoho yet")),
+        };
+        let answer = serde_json::json!({
+            "url": format!("/api/v2/{portal}/visitorsessions"),
+            "object": "session",
+            "data": data,
+        });
+        self.transcript.events.push(Event::Record(format!(
+            "salesiq visitor {}: {op} {}",
+            sandbox.visitor(),
+            answer["data"]
+        )));
+        Ok(dg_runtime::value::from_json(&answer))
+    }
+
+    /// `zoho.crm.invokeConnector(name, map)`: answered by a mock rule for
+    /// `connector://NAME` (the map as the JSON body); `crm.set` without a rule sets a
+    /// sandbox org variable. The answer is `{"status_code": "<status>", "response": "<body>"}`.
+    fn invoke_connector(&mut self, args: &[Value]) -> Result<Value, String> {
+        let name = match args.first() {
+            Some(Value::Null) | None => {
+                return Err("zoho.crm.invokeConnector: the connector API name is missing".into())
+            }
+            Some(v) => v.to_display(),
+        };
+        let params = args.get(1).cloned().unwrap_or_else(Value::empty_map);
+        let url = format!("connector://{name}");
+        let body = to_json_string(&params);
+        let mut record = Exchange {
+            method: "POST".into(),
+            url: url.clone(),
+            headers: vec![],
+            body: body.clone(),
+            connection: None,
+            served_by: "mock",
+            status: None,
+            error: None,
+        };
+        let answered = match &mut self.mode {
+            Mode::Offline { sandbox, mocks } => {
+                let req = dg_sandbox::Request {
+                    method: "POST".into(),
+                    url: url.clone(),
+                    headers: vec![("Content-Type".into(), "application/json".into())],
+                    body: dg_sandbox::Body::Text(body),
+                };
+                match (mocks.as_ref().and_then(|m| m.respond(&req)), sandbox) {
+                    (Some(resp), _) => Ok((resp.status, resp.text().into_owned())),
+                    (None, Some(sandbox)) if name.eq_ignore_ascii_case("crm.set") => {
+                        record.served_by = "sandbox";
+                        crm_set(sandbox, &params)
+                    }
+                    _ => Err(format!(
+                        "zoho.crm.invokeConnector(\"{name}\"): no mock rule answers {url}; add {{\"url\": \"{url}\", \"body\": …}} to the --mock rules (see docs/sandbox.md#connectors)"
+                    )),
+                }
+            }
+            Mode::Real(_) => Err(format!(
+                "zoho.crm.invokeConnector(\"{name}\"): connectors run inside Zoho only; dg answers them from --mock rules for {url} (see docs/sandbox.md#connectors)"
+            )),
+        };
+        match &answered {
+            Ok((status, _)) => record.status = Some(*status),
+            Err(e) => record.error = Some(e.clone()),
+        }
+        self.transcript.events.push(Event::Request(record));
+        let (status, body) = answered?;
+        Ok(Value::map_from([
+            ("status_code", Value::text(status.to_string())),
+            ("response", Value::text(body)),
+        ]))
     }
 
     fn creator_sandbox(&mut self, form: &str) -> Result<&mut Sandbox, String> {
@@ -350,15 +501,22 @@ impl Host for DgHost {
         if let Some(name) = task.strip_prefix("thisapp.permissions.") {
             return self.permission(name, args);
         }
+        if let Some(op) = task.strip_prefix("zoho.salesiq.visitorsession.") {
+            return self.visitor_session(task, op, args);
+        }
+        if matches!(task, "zoho.crm.invokeconnector" | "zoho.crm.v8.invokeconnector") {
+            return self.invoke_connector(args);
+        }
         let plan = tasks::plan(task, args)?;
         if let Mode::Real(registry) = &mut self.mode {
             open_registry(registry)?;
         }
         let link = plan.connection.clone().unwrap_or_else(|| plan.product.service().to_string());
         let mut domain = self.api_domain(Some(&link));
-        if plan.product == tasks::Product::Creator {
-            // Creator's API lives on creator.zoho.{dc}, the zoho_creator service's host.
-            domain = domain.replacen("://www.zohoapis.", "://creator.zoho.", 1);
+        if let Some(prefix) = plan.product.host_prefix() {
+            // Creator, Desk, Projects and Sheet live on their own hosts
+            // (creator.zoho.{dc}, desk.zoho.{dc}, ...), their services' hosts.
+            domain = domain.replacen("://www.zohoapis.", &format!("://{prefix}"), 1);
         }
         let mut url = format!("{domain}{}", plan.path);
         if !plan.query.is_empty() {
@@ -367,7 +525,7 @@ impl Host for DgHost {
                 &form_urlencoded::Serializer::new(String::new()).extend_pairs(&plan.query).finish(),
             );
         }
-        let (headers, body) = match &plan.body {
+        let (mut headers, body) = match &plan.body {
             tasks::PlannedBody::None => (vec![], HttpBody::None),
             tasks::PlannedBody::Json(j) => (
                 vec![("Content-Type".to_string(), "application/json".to_string())],
@@ -376,6 +534,7 @@ impl Host for DgHost {
             tasks::PlannedBody::Form(f) => (vec![], HttpBody::Form(f.clone())),
             tasks::PlannedBody::Multipart(parts) => (vec![], HttpBody::Multipart(parts.clone())),
         };
+        headers.extend(plan.extra.headers.iter().cloned());
         let req = HttpRequest {
             method: plan.method.into(),
             url,
@@ -386,7 +545,16 @@ impl Host for DgHost {
             max_response_bytes: 15 * 1024 * 1024,
         };
         let resp = self.exchange(req)?;
-        Ok(tasks::shape_response(plan.shape, resp.status, &String::from_utf8_lossy(&resp.body)))
+        let body = String::from_utf8_lossy(&resp.body);
+        if let Some(write) = &plan.extra.workflow {
+            self.note_workflow(write, &body);
+        }
+        Ok(tasks::shape_response_picking(
+            plan.shape,
+            plan.extra.pick.as_deref(),
+            resp.status,
+            &body,
+        ))
     }
 
     fn creator_fetch(&mut self, fetch: &dg_runtime::creator::Fetch) -> Result<Vec<Value>, String> {
@@ -461,6 +629,28 @@ impl Host for DgHost {
             _ => None,
         }
     }
+}
+
+/// The built-in `crm.set` connector API: `{"apiname": name, "value": value}` sets an org
+/// variable; the answer is Zoho's documented text.
+fn crm_set(sandbox: &mut Sandbox, params: &Value) -> Result<(u16, String), String> {
+    let Value::Map(m) = params else {
+        return Err("zoho.crm.invokeConnector(\"crm.set\"): the parameters must be a map".into());
+    };
+    let m = m.borrow();
+    let name = m.get(&Value::from("apiname")).map(Value::to_display).unwrap_or_default();
+    if name.is_empty() {
+        return Err("zoho.crm.invokeConnector(\"crm.set\"): the map needs an \"apiname\"".into());
+    }
+    let value = m.get(&Value::from("value")).map(to_json).unwrap_or(serde_json::Value::Null);
+    let shown = match &value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    sandbox.set_org_variable(&name, value);
+    let body =
+        serde_json::json!({ name.clone(): shown, "message": "New value updated successfully." });
+    Ok((200, body.to_string()))
 }
 
 #[cfg(test)]

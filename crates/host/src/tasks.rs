@@ -12,6 +12,12 @@ pub enum Product {
     Books,
     Crm,
     Creator,
+    Desk,
+    Inventory,
+    Projects,
+    Sheet,
+    Writer,
+    WorkDrive,
 }
 
 impl Product {
@@ -22,15 +28,39 @@ impl Product {
             Product::Books => "zoho_books",
             Product::Crm => "zoho_crm",
             Product::Creator => "zoho_creator",
+            Product::Desk => "zoho_desk",
+            Product::Inventory => "zoho_inventory",
+            Product::Projects => "zoho_projects",
+            Product::Sheet => "zoho_sheet",
+            Product::Writer => "zoho_writer",
+            Product::WorkDrive => "zoho_workdrive",
         }
     }
 
-    fn base_path(self) -> &'static str {
+    pub(crate) fn base_path(self) -> &'static str {
         match self {
             Product::Bigin => "/bigin/v2",
             Product::Books => "/books/v3",
             Product::Crm => "/crm/v2",
             Product::Creator => "/api/v2",
+            Product::Desk => "/api/v1",
+            Product::Inventory => "/inventory/v1",
+            Product::Projects => "/restapi",
+            Product::Sheet => "/api/v2",
+            Product::Writer => "/writer/api/v1",
+            Product::WorkDrive => "/workdrive/api/v1",
+        }
+    }
+
+    /// The host prefix that replaces `www.zohoapis.` in the API domain for products that
+    /// live on their own hosts (`creator.zoho.com`, `desk.zoho.eu`, ...).
+    pub fn host_prefix(self) -> Option<&'static str> {
+        match self {
+            Product::Creator => Some("creator.zoho."),
+            Product::Desk => Some("desk.zoho."),
+            Product::Projects => Some("projectsapi.zoho."),
+            Product::Sheet => Some("sheet.zoho."),
+            _ => None,
         }
     }
 }
@@ -48,6 +78,31 @@ pub enum Shape {
     Details,
     /// `{"data":[entry]}` → the whole entry, success or error (CRM attachFile).
     Entry,
+    /// `{"variables":[{"api_name","value"},…]}` → the value of the variable named by
+    /// [`PlanExtra::pick`] as text, `null` when there is none (CRM getOrgVariable).
+    Variable,
+}
+
+/// What some plans need beyond the request itself.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanExtra {
+    /// The name [`Shape::Variable`] picks.
+    pub pick: Option<String>,
+    /// Extra request headers (Desk's `orgId`).
+    pub headers: Vec<(String, String)>,
+    /// A CRM write that asked for `trigger: ["workflow"]`: the rules it may fire.
+    pub workflow: Option<WorkflowWrite>,
+}
+
+/// A CRM create or update whose options carry `"trigger": ["workflow"]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowWrite {
+    pub module: String,
+    /// A create (else an edit).
+    pub create: bool,
+    /// One entry per record written, in order: its id when the request names it (updates)
+    /// and the fields it sets.
+    pub rows: Vec<(Option<String>, Vec<String>)>,
 }
 
 /// A planned REST call.
@@ -61,6 +116,7 @@ pub struct Planned {
     pub body: PlannedBody,
     pub connection: Option<String>,
     pub shape: Shape,
+    pub extra: PlanExtra,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +128,7 @@ pub enum PlannedBody {
     Multipart(Vec<dg_runtime::MultipartPart>),
 }
 
-fn text(args: &[Value], i: usize, what: &str, task: &str) -> Result<String, String> {
+pub(crate) fn text(args: &[Value], i: usize, what: &str, task: &str) -> Result<String, String> {
     match args.get(i) {
         Some(Value::Null) | None => Err(format!("{task}: the {what} is missing")),
         Some(Value::Map(_) | Value::List(_)) => Err(format!("{task}: the {what} must be text")),
@@ -80,7 +136,7 @@ fn text(args: &[Value], i: usize, what: &str, task: &str) -> Result<String, Stri
     }
 }
 
-fn map_pairs(v: Option<&Value>) -> Vec<(String, String)> {
+pub(crate) fn map_pairs(v: Option<&Value>) -> Vec<(String, String)> {
     match v {
         Some(Value::Map(m)) => m
             .borrow()
@@ -93,7 +149,7 @@ fn map_pairs(v: Option<&Value>) -> Vec<(String, String)> {
     }
 }
 
-fn data_body(record: &Value, options: Option<&Value>) -> String {
+pub(crate) fn data_body(record: &Value, options: Option<&Value>) -> String {
     let mut body = dg_runtime::value::MapData::default();
     body.insert(Value::from("data"), Value::list(vec![record.clone()]));
     if let Some(Value::Map(opts)) = options {
@@ -106,14 +162,14 @@ fn data_body(record: &Value, options: Option<&Value>) -> String {
 
 /// Splits off a trailing connection link name: the last argument when it is text
 /// and more arguments were given than the task requires.
-fn split_connection(args: &[Value], required: usize) -> (&[Value], Option<String>) {
+pub(crate) fn split_connection(args: &[Value], required: usize) -> (&[Value], Option<String>) {
     match args.split_last() {
         Some((Value::Text(link), rest)) if args.len() > required => (rest, Some(link.to_string())),
         _ => (args, None),
     }
 }
 
-fn page_query(args: &[Value], page: usize) -> Vec<(String, String)> {
+pub(crate) fn page_query(args: &[Value], page: usize) -> Vec<(String, String)> {
     let mut q = Vec::new();
     if let Some(Value::Int(p)) = args.get(page) {
         q.push(("page".into(), p.to_string()));
@@ -132,12 +188,19 @@ pub fn plan(task: &str, args: &[Value]) -> Result<Planned, String> {
             Some(("books", op)) => (Product::Books, op),
             Some(("crm", op)) => (Product::Crm, op),
             Some(("creator", op)) => return crate::creator::plan(task, op, args),
-            _ => return Err(format!("{task} is not supported outside Zoho yet")),
+            Some((product, op)) => return crate::tasks_more::plan_product(task, product, op, args),
+            None => return Err(format!("{task} is not supported outside Zoho yet")),
         },
         None => return Err(format!("{task} is not an integration task")),
     };
+    let op = op.strip_prefix("v8.").unwrap_or(op);
     match product {
         Product::Books => plan_books(task, op, args),
+        Product::Crm => match crate::tasks_more::plan_crm(task, op, args)? {
+            Some(planned) => Ok(planned),
+            None => plan_records(task, product, op, args),
+        }
+        .map(crate::tasks_more::with_workflow),
         _ => plan_records(task, product, op, args),
     }
 }
@@ -154,6 +217,7 @@ fn plan_records(task: &str, product: Product, op: &str, args: &[Value]) -> Resul
         body,
         connection,
         shape: if crm { shape } else { Shape::Body },
+        extra: PlanExtra::default(),
     };
     match op {
         "getrecordbyid" => {
@@ -278,7 +342,7 @@ fn plan_records(task: &str, product: Product, op: &str, args: &[Value]) -> Resul
     }
 }
 
-fn plan_books(task: &str, op: &str, args: &[Value]) -> Result<Planned, String> {
+pub(crate) fn plan_books(task: &str, op: &str, args: &[Value]) -> Result<Planned, String> {
     let books = |method, path: String, query, body, connection| Planned {
         product: Product::Books,
         method,
@@ -287,6 +351,7 @@ fn plan_books(task: &str, op: &str, args: &[Value]) -> Result<Planned, String> {
         body,
         connection,
         shape: Shape::Body,
+        extra: PlanExtra::default(),
     };
     let json_string =
         |record: &Value| PlannedBody::Form(vec![("JSONString".into(), to_json_string(record))]);
@@ -366,6 +431,15 @@ fn plan_books(task: &str, op: &str, args: &[Value]) -> Result<Planned, String> {
     }
 }
 
+/// The value a task returns for an HTTP response body ([`Shape::Variable`] reads the
+/// variable named `pick`).
+pub fn shape_response_picking(shape: Shape, pick: Option<&str>, status: u16, body: &str) -> Value {
+    if shape == Shape::Variable {
+        return crate::tasks_more::variable_value(pick.unwrap_or_default(), status, body);
+    }
+    shape_response(shape, status, body)
+}
+
 /// The value a task returns for an HTTP response body.
 pub fn shape_response(shape: Shape, status: u16, body: &str) -> Value {
     let parsed = if body.trim().is_empty() { None } else { parse_json(body).ok() };
@@ -387,7 +461,7 @@ pub fn shape_response(shape: Shape, status: u16, body: &str) -> Value {
         first
     };
     match shape {
-        Shape::Body => value,
+        Shape::Body | Shape::Variable => value,
         Shape::First | Shape::Entry => first().unwrap_or(value),
         Shape::List => match &value {
             Value::Map(m) => match m.borrow().get(&Value::from("data")) {

@@ -39,6 +39,7 @@ mod counters;
 mod creator;
 mod creator_rest;
 mod criteria;
+mod crm_extra;
 mod envelope;
 mod mock;
 mod modules;
@@ -46,6 +47,7 @@ mod records;
 mod records_upsert;
 mod records_write;
 mod route;
+mod salesiq;
 mod sandbox;
 mod state;
 
@@ -55,6 +57,7 @@ pub use creator::{
 };
 pub use creator_rest::parse_criteria;
 pub use mock::MockRules;
+pub use salesiq::DEFAULT_VISITOR;
 pub use sandbox::Sandbox;
 
 /// One of the Zoho services the sandbox fakes.

@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 
 use crate::counters::Counters;
 use crate::criteria::{self, compare, field_texts};
+use crate::crm_extra::{self, CrmExtras};
 use crate::envelope::{
     json_response, no_content, zoho_error, zoho_invalid_module, zoho_invalid_param,
     zoho_invalid_url, zoho_param_missing,
@@ -32,6 +33,7 @@ const CRM_MODULES: [&str; 18] = [
 /// Answers a Bigin or CRM request whose path (after the version) is `call.segments`.
 pub(crate) fn handle(
     store: &mut Modules,
+    mut extra: Option<&mut CrmExtras>,
     counters: &mut Counters,
     service: Service,
     call: &Call<'_>,
@@ -51,15 +53,34 @@ pub(crate) fn handle(
             ),
         };
     }
+    if let (Some(extra), "settings", ["variables", more @ ..]) =
+        (extra.as_deref(), module_arg, rest)
+    {
+        return crm_extra::variables(extra, more, call);
+    }
     let Some(module) = resolve_module(store, service, module_arg) else {
         return zoho_invalid_module(module_arg);
     };
+    if let (true, "Leads", [id, "actions", "convert"]) = (extra.is_some(), module.as_str(), rest) {
+        return crm_extra::convert_lead(store, counters, id, call);
+    }
+    if let (Some(extra), "PUT" | "DELETE", [id, relation, tail @ ..]) =
+        (extra.as_deref_mut(), call.method.as_str(), rest)
+    {
+        if tail.len() <= 1 {
+            let related_id = tail.first().copied();
+            return crm_extra::relation_write(
+                store, extra, service, &module, id, relation, related_id, call,
+            );
+        }
+    }
+    let extra = extra.as_deref();
     let ctx = records_write::Write { store, counters, service, module: &module, call };
     match (call.method.as_str(), rest) {
         ("GET", []) => list(ctx.store, &module, call),
         ("GET", ["search"]) => search(ctx.store, &module, call),
         ("GET", [id]) => get(ctx.store, &module, id, call),
-        ("GET", [id, relation]) => related(ctx.store, service, &module, id, relation, call),
+        ("GET", [id, relation]) => related(ctx.store, extra, service, &module, id, relation, call),
         ("POST", []) => records_write::create(ctx),
         ("POST", ["upsert"]) => records_upsert::upsert(ctx),
         ("PUT", []) => records_write::update(ctx, None),
@@ -98,9 +119,18 @@ fn resolve_pipelines(store: &Modules) -> Option<String> {
 
 /// GET `/{module}`: `page`, `per_page`, `fields`, `sort_by`, `sort_order`.
 fn list(store: &Modules, module: &str, call: &Call<'_>) -> Response {
-    let mut records: Vec<&Record> = store.records(module).iter().collect();
+    let converted = match converted_param(call) {
+        Ok(converted) => converted,
+        Err(response) => return response,
+    };
+    let mut records: Vec<&Record> =
+        store.records(module).iter().filter(|record| converted(record)).collect();
+    let descending = match call.param("sort_order").map(str::trim) {
+        None | Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => return zoho_invalid_param("sort_order", other),
+    };
     if let Some(field) = call.param("sort_by").filter(|field| !field.is_empty()) {
-        let descending = call.param("sort_order") == Some("desc");
         records.sort_by(|a, b| {
             let order = compare(&sort_key(a, field), &sort_key(b, field));
             if descending {
@@ -111,6 +141,20 @@ fn list(store: &Modules, module: &str, call: &Call<'_>) -> Response {
         });
     }
     page_of(records, call)
+}
+
+/// The `converted` parameter of lists and searches (`false` by default, `true`, `both`):
+/// which leads to show, by their `$converted` flag.
+fn converted_param(call: &Call<'_>) -> Result<fn(&Record) -> bool, Response> {
+    fn is_converted(record: &Record) -> bool {
+        record.get("$converted") == Some(&Value::Bool(true))
+    }
+    match call.param("converted").map(str::trim) {
+        None | Some("false") => Ok(|record| !is_converted(record)),
+        Some("true") => Ok(is_converted),
+        Some("both") => Ok(|_| true),
+        Some(other) => Err(zoho_invalid_param("converted", other)),
+    }
 }
 
 fn sort_key(record: &Record, field: &str) -> String {
@@ -132,7 +176,11 @@ fn get(store: &Modules, module: &str, id: &str, call: &Call<'_>) -> Response {
 /// GET `/{module}/search` with `criteria`, `email`, `phone` or `word`; 204 when nothing
 /// matches.
 fn search(store: &Modules, module: &str, call: &Call<'_>) -> Response {
-    let records = store.records(module).iter();
+    let converted = match converted_param(call) {
+        Ok(converted) => converted,
+        Err(response) => return response,
+    };
+    let records = store.records(module).iter().filter(|record| converted(record));
     let found: Vec<&Record> = if let Some(text) = call.param("criteria") {
         match criteria::parse(text) {
             Ok(criteria) => records.filter(|record| criteria.matches(record)).collect(),
@@ -160,6 +208,7 @@ fn search(store: &Modules, module: &str, call: &Call<'_>) -> Response {
 /// GET `/{module}/{id}/{related}`: records of `related` with a lookup to the parent.
 fn related(
     store: &Modules,
+    extra: Option<&CrmExtras>,
     service: Service,
     module: &str,
     id: &str,
@@ -182,9 +231,28 @@ fn related(
             json!({"api_name": related}),
         );
     };
-    let found =
-        store.records(&related_module).iter().filter(|record| links_to(record, id)).collect();
-    page_of(found, call)
+    let mut found: Vec<Record> = store
+        .records(&related_module)
+        .iter()
+        .filter(|record| links_to(record, id))
+        .cloned()
+        .collect();
+    // Links made by "update related record" (either side), with the link's own fields.
+    if let Some(extra) = extra {
+        for (other_id, fields) in extra.linked(module, id, &related_module) {
+            let records = store.records(&related_module);
+            let Some(record) = position_by_id(records, "id", other_id).map(|i| &records[i]) else {
+                continue;
+            };
+            if found.iter().any(|r| id_text(r.get("id")).as_deref() == Some(other_id)) {
+                continue;
+            }
+            let mut copy = record.clone();
+            copy.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+            found.push(copy);
+        }
+    }
+    page_of(found.iter().collect(), call)
 }
 
 /// Whether a field of `record` is a lookup (`{"id": …}`) to `id`.

@@ -20,6 +20,9 @@ pub(crate) fn upsert(ctx: Write<'_, '_>) -> Response {
         Ok(body) => body,
         Err(response) => return response,
     };
+    if let Err(response) = crate::records_write::check_trigger(&body) {
+        return response;
+    }
     let entries = match data_of(&body) {
         Ok(entries) => entries,
         Err(response) => return response,

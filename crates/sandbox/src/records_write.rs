@@ -199,9 +199,38 @@ pub(crate) fn respond(results: Vec<Result<Value, Value>>, all_ok: u16) -> Respon
     json_response(status, &json!({"data": data}))
 }
 
-/// The `data` list of the request's JSON body, at most [`MAX_RECORDS`] entries.
+/// The `data` list of the request's JSON body, at most [`MAX_RECORDS`] entries; the
+/// body's `trigger`, when present, must be a list of known trigger names.
 pub(crate) fn data_entries(call: &Call<'_>) -> Result<Vec<Value>, Response> {
-    request_body(call).and_then(|body| data_of(&body))
+    let body = request_body(call)?;
+    check_trigger(&body)?;
+    data_of(&body)
+}
+
+/// What `trigger` may list in a write (Zoho's insert/update/upsert pages).
+pub const TRIGGERS: [&str; 5] =
+    ["workflow", "approval", "blueprint", "orchestration", "pathfinder"];
+
+/// `"trigger": ["workflow", …]` is accepted (an empty list runs nothing); anything else is
+/// `INVALID_DATA`.
+pub(crate) fn check_trigger(body: &Value) -> Result<(), Response> {
+    let Some(trigger) = body.get("trigger") else { return Ok(()) };
+    let ok = match trigger {
+        Value::Array(items) => {
+            items.iter().all(|item| item.as_str().is_some_and(|name| TRIGGERS.contains(&name)))
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(zoho_error(
+            400,
+            "INVALID_DATA",
+            "invalid data",
+            json!({"api_name": "trigger", "expected_data_type": "jsonarray", "allowed": TRIGGERS}),
+        ))
+    }
 }
 
 /// The request body as JSON (a text body; anything else is not JSON).

@@ -7,8 +7,11 @@ use serde_json::Value;
 use crate::attachments::{self, Attachment};
 use crate::counters::Counters;
 use crate::creator::{CreatorApp, CreatorError, CreatorRecord, Fetch};
-use crate::modules::Modules;
+use crate::crm_extra::CrmExtras;
+use crate::modules::{position_by_id, Modules};
+use crate::records_write;
 use crate::route::Call;
+use crate::salesiq::SalesIq;
 use crate::{books, envelope, records, route, state, Request, Response, SandboxError, Service};
 
 /// The Books organization a new sandbox has.
@@ -33,7 +36,9 @@ pub struct Sandbox {
     pub(crate) crm: Modules,
     /// Files attached to CRM records (`crm_attachments` in the state file).
     pub(crate) crm_attachments: Vec<Attachment>,
+    pub(crate) crm_extra: CrmExtras,
     pub(crate) creator: CreatorApp,
+    pub(crate) salesiq: SalesIq,
     pub(crate) outbox: Vec<Value>,
     pub(crate) counters: Counters,
     tokens: BTreeMap<String, Service>,
@@ -57,7 +62,9 @@ impl Sandbox {
             },
             crm: Modules::default(),
             crm_attachments: Vec::new(),
+            crm_extra: CrmExtras::default(),
             creator: CreatorApp::default(),
+            salesiq: SalesIq::default(),
             outbox: Vec::new(),
             counters: Counters::new(),
             tokens: BTreeMap::new(),
@@ -108,11 +115,19 @@ impl Sandbox {
             };
         }
         match service {
-            Service::Bigin => records::handle(&mut self.bigin, &mut self.counters, service, &call),
+            Service::Bigin => {
+                records::handle(&mut self.bigin, None, &mut self.counters, service, &call)
+            }
             Service::Crm if attachments::is_attachment_call(&call) => {
                 attachments::handle(&self.crm, &mut self.crm_attachments, &mut self.counters, &call)
             }
-            Service::Crm => records::handle(&mut self.crm, &mut self.counters, service, &call),
+            Service::Crm => records::handle(
+                &mut self.crm,
+                Some(&mut self.crm_extra),
+                &mut self.counters,
+                service,
+                &call,
+            ),
             Service::Books => books::handle(&mut self.books, &mut self.counters, &call),
             Service::Creator => {
                 crate::creator_rest::handle(&mut self.creator, &mut self.counters, &call)
@@ -161,6 +176,98 @@ impl Sandbox {
         self.creator.delete(fetch)
     }
 
+    /// The stored or built-in CRM module matching `name` case-insensitively (`dg test`
+    /// triggers name modules this way).
+    pub fn crm_module(&self, name: &str) -> Option<String> {
+        records::resolve_module(&self.crm, Service::Crm, name)
+    }
+
+    /// A copy of the CRM record of `module` with `id`.
+    pub fn crm_record(&self, module: &str, id: &str) -> Option<Value> {
+        let module = self.crm_module(module)?;
+        let records = self.crm.records(&module);
+        position_by_id(records, "id", id).map(|i| Value::Object(records[i].clone()))
+    }
+
+    /// Adds a CRM record as a create through the API would (mandatory fields checked, `id`,
+    /// owner and timestamps set); returns its id.
+    pub fn crm_insert(&mut self, module: &str, fields: &Value) -> Result<String, String> {
+        let module = self.crm_module(module).ok_or_else(|| unknown_module(module))?;
+        let Value::Object(fields) = fields else {
+            return Err("the record must be an object".into());
+        };
+        let mut fields = fields.clone();
+        fields.remove("id");
+        if let Some(missing) = records_write::mandatory_fields(Service::Crm, &module)
+            .iter()
+            .find(|field| records_write::is_blank(fields.get(**field)))
+        {
+            return Err(format!("a {module} record needs the mandatory field {missing}"));
+        }
+        let entry = records_write::insert(&mut self.crm, &mut self.counters, &module, fields);
+        Ok(entry["details"]["id"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Adds a CRM record with the id it carries (a trigger's record that the state lacks).
+    pub fn crm_insert_with_id(
+        &mut self,
+        module: &str,
+        id: &str,
+        fields: &Value,
+    ) -> Result<(), String> {
+        let new = self.crm_insert(module, fields)?;
+        let module = self.crm_module(module).unwrap_or_default();
+        self.counters.observe_id(id);
+        let records = self.crm.records_mut(&module);
+        if let Some(record) = position_by_id(records, "id", &new).and_then(|i| records.get_mut(i)) {
+            record.insert("id".to_string(), Value::String(id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Merges `fields` into the CRM record of `module` with `id`, as an API update would.
+    pub fn crm_update(&mut self, module: &str, id: &str, fields: &Value) -> Result<(), String> {
+        let module = self.crm_module(module).ok_or_else(|| unknown_module(module))?;
+        let Value::Object(fields) = fields else {
+            return Err("the changed fields must be an object".into());
+        };
+        let records = self.crm.records_mut(&module);
+        let record = position_by_id(records, "id", id)
+            .and_then(|i| records.get_mut(i))
+            .ok_or_else(|| format!("{module} has no record with id {id}"))?;
+        records_write::apply_update(record, &mut self.counters, &module, fields.clone());
+        Ok(())
+    }
+
+    /// Removes the CRM record of `module` with `id` and returns it.
+    pub fn crm_delete(&mut self, module: &str, id: &str) -> Result<Value, String> {
+        let module = self.crm_module(module).ok_or_else(|| unknown_module(module))?;
+        let records = self.crm.records_mut(&module);
+        let index = position_by_id(records, "id", id)
+            .ok_or_else(|| format!("{module} has no record with id {id}"))?;
+        Ok(Value::Object(records.remove(index)))
+    }
+
+    /// `zoho.salesiq.visitorsession.get`: the current visitor's value of `key`.
+    pub fn visitor_session_get(&self, key: &str) -> Option<Value> {
+        self.salesiq.get(key).cloned()
+    }
+
+    /// `zoho.salesiq.visitorsession.set`: stores `values` for the current visitor.
+    pub fn visitor_session_set(&mut self, values: &serde_json::Map<String, Value>) {
+        self.salesiq.set(values);
+    }
+
+    /// The visitor whose session the SalesIQ tasks use (`salesiq.visitor`).
+    pub fn visitor(&self) -> &str {
+        &self.salesiq.visitor
+    }
+
+    /// Sets a CRM organization variable (`zoho.crm.invokeConnector("crm.set", …)`).
+    pub fn set_org_variable(&mut self, name: &str, value: Value) {
+        self.crm_extra.org_variables.insert(name.to_string(), value);
+    }
+
     /// Keeps a mail a script sent (`sendmail`); it is saved under `"outbox"`.
     pub fn record_mail(&mut self, mail: Value) {
         self.outbox.push(mail);
@@ -183,4 +290,8 @@ impl Sandbox {
         scheme.eq_ignore_ascii_case("Zoho-oauthtoken")
             && self.tokens.get(token.trim()) == Some(&service)
     }
+}
+
+fn unknown_module(name: &str) -> String {
+    format!("CRM has no module '{name}' (built-in modules, or any module of the sandbox state)")
 }

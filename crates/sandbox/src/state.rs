@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 
 use crate::books_modules::BooksModule;
 use crate::counters::visit_map_ids;
+use crate::crm_extra::CrmExtras;
 use crate::modules::{id_text, with_key_first, Modules, Record};
 use crate::sandbox::{BooksState, Sandbox, DEFAULT_ORGANIZATION_ID};
 use crate::SandboxError;
@@ -20,9 +21,10 @@ use crate::SandboxError;
 struct StateFile {
     bigin: Option<ModulesFile>,
     books: Option<BooksFile>,
-    crm: Option<ModulesFile>,
+    crm: Option<CrmFile>,
     crm_attachments: Option<Vec<Value>>,
     creator: Option<Value>,
+    salesiq: Option<Value>,
     outbox: Option<Vec<Value>>,
 }
 
@@ -33,26 +35,49 @@ struct ModulesFile(Vec<(String, Vec<Record>)>);
 struct BooksFile {
     organization_id: Option<String>,
     modules: Vec<(String, Vec<Record>)>,
+    extra: CrmExtras,
+}
+
+/// `{"Leads": [{…}], "org_variables": {…}, "relations": […]}`.
+struct CrmFile {
+    modules: Vec<(String, Vec<Record>)>,
+    extra: CrmExtras,
 }
 
 impl<'de> Deserialize<'de> for ModulesFile {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
-            .deserialize_map(ModulesVisitor { books: false })
+            .deserialize_map(ModulesVisitor { kind: Kind::Plain })
             .map(|file| ModulesFile(file.modules))
+    }
+}
+
+impl<'de> Deserialize<'de> for CrmFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer
+            .deserialize_map(ModulesVisitor { kind: Kind::Crm })
+            .map(|file| CrmFile { modules: file.modules, extra: file.extra })
     }
 }
 
 impl<'de> Deserialize<'de> for BooksFile {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ModulesVisitor { books: true })
+        deserializer.deserialize_map(ModulesVisitor { kind: Kind::Books })
     }
 }
 
-/// Reads module lists; for Books also the `organization_id` key. Both shapes come out as a
-/// `BooksFile`; plain module maps keep only its module list.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Plain,
+    Books,
+    Crm,
+}
+
+/// Reads module lists; for Books also the `organization_id` key, for CRM the
+/// `org_variables` and `relations` keys. Every shape comes out as a `BooksFile`; plain
+/// module maps keep only its module list.
 struct ModulesVisitor {
-    books: bool,
+    kind: Kind,
 }
 
 impl<'de> Visitor<'de> for ModulesVisitor {
@@ -63,9 +88,21 @@ impl<'de> Visitor<'de> for ModulesVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BooksFile, A::Error> {
-        let mut out = BooksFile { organization_id: None, modules: Vec::new() };
+        let mut out =
+            BooksFile { organization_id: None, modules: Vec::new(), extra: CrmExtras::default() };
+        let books = self.kind == Kind::Books;
         while let Some(key) = map.next_key::<String>()? {
-            if self.books && key == "organization_id" {
+            if self.kind == Kind::Crm && key == crate::crm_extra::ORG_VARIABLES_KEY {
+                out.extra.org_variables = crate::crm_extra::read_variables(map.next_value()?)
+                    .map_err(de::Error::custom)?;
+                continue;
+            }
+            if self.kind == Kind::Crm && key == crate::crm_extra::RELATIONS_KEY {
+                out.extra.relations = crate::crm_extra::read_relations(map.next_value()?)
+                    .map_err(de::Error::custom)?;
+                continue;
+            }
+            if books && key == "organization_id" {
                 out.organization_id = Some(match map.next_value::<Value>()? {
                     Value::String(text) if !text.trim().is_empty() => text.trim().to_string(),
                     Value::Number(number) => number.to_string(),
@@ -74,7 +111,7 @@ impl<'de> Visitor<'de> for ModulesVisitor {
                 continue;
             }
             // Books paths are lower case (`/books/v3/contacts`); so are its module keys.
-            let key = if self.books { key.to_ascii_lowercase() } else { key };
+            let key = if books { key.to_ascii_lowercase() } else { key };
             let records = map.next_value::<Vec<Record>>()?;
             if out.modules.iter().any(|(name, _)| *name == key) {
                 return Err(de::Error::custom(format!("module {key:?} appears twice")));
@@ -93,8 +130,9 @@ pub(crate) fn load(text: &str) -> Result<Sandbox, SandboxError> {
     if let Some(ModulesFile(modules)) = file.bigin {
         sandbox.bigin = Modules::from_entries(modules);
     }
-    if let Some(ModulesFile(modules)) = file.crm {
-        sandbox.crm = Modules::from_entries(modules);
+    if let Some(crm) = file.crm {
+        sandbox.crm = Modules::from_entries(crm.modules);
+        sandbox.crm_extra = crm.extra;
     }
     if let Some(books) = file.books {
         sandbox.books = BooksState {
@@ -109,6 +147,10 @@ pub(crate) fn load(text: &str) -> Result<Sandbox, SandboxError> {
     // Ids already taken by attachments are not handed out to records without one.
     for item in &attachments {
         crate::counters::visit_ids(item, &mut |id| sandbox.counters.observe_id(id));
+    }
+    if let Some(salesiq) = file.salesiq {
+        sandbox.salesiq = crate::salesiq::SalesIq::load(salesiq)
+            .map_err(|message| SandboxError::Invalid { path: "salesiq".into(), message })?;
     }
     normalise_ids(&mut sandbox)?;
     sandbox.crm_attachments = crate::attachments::load(attachments, &mut sandbox.counters)?;
@@ -205,16 +247,21 @@ pub(crate) fn save(sandbox: &Sandbox) -> String {
         Value::String(sandbox.books.organization_id.clone()),
     );
     books.extend(sandbox.books.modules.to_value());
+    let mut crm = sandbox.crm.to_value();
+    sandbox.crm_extra.save_into(&mut crm);
     let mut state = json!({
         "bigin": sandbox.bigin.to_value(),
         "books": books,
-        "crm": sandbox.crm.to_value(),
+        "crm": crm,
     });
     if !sandbox.crm_attachments.is_empty() {
         state["crm_attachments"] = crate::attachments::save(&sandbox.crm_attachments);
     }
     if sandbox.creator.present {
         state["creator"] = sandbox.creator.to_value();
+    }
+    if sandbox.salesiq.present {
+        state["salesiq"] = sandbox.salesiq.to_value();
     }
     state["outbox"] = Value::Array(sandbox.outbox.clone());
     let mut text = serde_json::to_string_pretty(&state).unwrap_or_else(|_| "{}".to_string());
