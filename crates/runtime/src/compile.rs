@@ -145,6 +145,11 @@ pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
     Compiled { functions, mains, diagnostics }
 }
 
+/// Stack left below which the compiler's recursion moves to a new segment, and that
+/// segment's size.
+const STACK_RED_ZONE: usize = 64 * 1024;
+const STACK_GROWTH: usize = 2 * 1024 * 1024;
+
 struct FnCompiler<'a> {
     index: &'a Index,
     slots: FxHashMap<ast::Name, u32>,
@@ -401,6 +406,10 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn stmt(&mut self, s: &ast::Stmt) -> Stmt {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.stmt_inner(s))
+    }
+
+    fn stmt_inner(&mut self, s: &ast::Stmt) -> Stmt {
         let kind = match &s.kind {
             S::Assign { target, value } => self.assign(target, value),
             S::Expr(ast::Expr { kind: A::Call(call), span }) if call.name.is("openurl") => {
@@ -497,7 +506,14 @@ impl<'a> FnCompiler<'a> {
         es.iter().map(|e| self.expr(e)).collect()
     }
 
+    /// Recursive over the tree, which may be 256 brackets and 4096 operators deep: grows the
+    /// stack when little is left, so checking never depends on the caller's thread (test
+    /// threads have 2 MB; debug builds need more for the deepest trees).
     fn expr(&mut self, e: &ast::Expr) -> Expr {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || self.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: &ast::Expr) -> Expr {
         let span = e.span;
         let kind = match &e.kind {
             A::Null => ExprKind::Const(Value::Null),
