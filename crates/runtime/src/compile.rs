@@ -932,7 +932,7 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn task(&mut self, t: &ast::Task) -> ExprKind {
-        let name = t.name.name.to_ascii_lowercase().to_string();
+        let name = t.name.name.as_str().to_ascii_lowercase();
         let mut entries = Vec::with_capacity(t.entries.len());
         for entry in t.entries.iter() {
             let key = entry.key.to_ascii_lowercase().replace(' ', "-");

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 use crate::counters::Counters;
 use crate::envelope::{json_response, no_content, zoho_error, zoho_error_value, zoho_invalid_url};
 use crate::modules::{id_text, position_by_id, Modules, Record};
-use crate::records::resolve_module;
+use crate::records::related_module;
 use crate::records_write::{
     apply_update, as_object, data_entries, insert, is_blank, mandatory_fields, mandatory_missing,
     respond,
@@ -446,21 +446,9 @@ pub(crate) fn relation_write(
     related_id: Option<&str>,
     call: &Call<'_>,
 ) -> Response {
-    if position_by_id(store.records(module), "id", id).is_none() {
-        return zoho_error(
-            400,
-            "INVALID_DATA",
-            "the related id given seems to be invalid",
-            json!({"id": id}),
-        );
-    }
-    let Some(related_module) = resolve_module(store, service, related) else {
-        return zoho_error(
-            400,
-            "INVALID_DATA",
-            "the relation name given seems to be invalid",
-            json!({"api_name": related}),
-        );
+    let related_module = match related_module(store, service, module, id, related) {
+        Ok(m) => m,
+        Err(resp) => return resp,
     };
     let exists = |rid: &str| position_by_id(store.records(&related_module), "id", rid).is_some();
     let bad_id = |rid: &str| {

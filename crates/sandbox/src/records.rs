@@ -205,6 +205,33 @@ fn search(store: &Modules, module: &str, call: &Call<'_>) -> Response {
     page_of(found, call)
 }
 
+/// The module behind a related list of record `module/id`, or Zoho's error when the parent
+/// record or the relation does not exist (shared by related-list reads and relation writes).
+pub(crate) fn related_module(
+    store: &Modules,
+    service: Service,
+    module: &str,
+    id: &str,
+    related: &str,
+) -> Result<String, Response> {
+    if position_by_id(store.records(module), "id", id).is_none() {
+        return Err(zoho_error(
+            400,
+            "INVALID_DATA",
+            "the related id given seems to be invalid",
+            json!({"id": id}),
+        ));
+    }
+    resolve_module(store, service, related).ok_or_else(|| {
+        zoho_error(
+            400,
+            "INVALID_DATA",
+            "the relation name given seems to be invalid",
+            json!({"api_name": related}),
+        )
+    })
+}
+
 /// GET `/{module}/{id}/{related}`: records of `related` with a lookup to the parent.
 fn related(
     store: &Modules,
@@ -215,21 +242,9 @@ fn related(
     related: &str,
     call: &Call<'_>,
 ) -> Response {
-    if position_by_id(store.records(module), "id", id).is_none() {
-        return zoho_error(
-            400,
-            "INVALID_DATA",
-            "the related id given seems to be invalid",
-            json!({"id": id}),
-        );
-    }
-    let Some(related_module) = resolve_module(store, service, related) else {
-        return zoho_error(
-            400,
-            "INVALID_DATA",
-            "the relation name given seems to be invalid",
-            json!({"api_name": related}),
-        );
+    let related_module = match related_module(store, service, module, id, related) {
+        Ok(m) => m,
+        Err(resp) => return resp,
     };
     let mut found: Vec<Record> = store
         .records(&related_module)
