@@ -118,7 +118,7 @@ pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
                 params,
                 param_types,
                 slots,
-                body,
+                body: crate::eval::closure::block(body),
             });
         }
         let main = (!unit.program.stmts.is_empty()).then(|| {
@@ -136,7 +136,7 @@ pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
                 params: vec![],
                 param_types: vec![],
                 slots: c.slot_names,
-                body,
+                body: crate::eval::closure::block(body),
             }
         });
         mains.push(main);

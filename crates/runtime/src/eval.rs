@@ -1,5 +1,6 @@
 //! The tree-walking evaluator over the resolved IR.
 
+pub(crate) mod closure;
 mod creator;
 pub(crate) mod ops;
 mod task;
@@ -8,19 +9,20 @@ pub(crate) use creator::CreatorState;
 
 use dg_syntax::Span;
 use rustc_hash::FxHashMap;
-use smallvec::SmallVec;
 
 use crate::builtins;
 use crate::ctx::Ctx;
-use crate::error::{fail, ErrorKind, Result, RuntimeError};
-use crate::ir::{Expr, ExprKind, Function, Stmt, StmtKind};
+use crate::error::{fail, Result, RuntimeError};
+use crate::ir::{Expr, ExprKind, Function};
 use crate::{Project, Value};
 
+/// How a statement ended; a returned value waits in `Machine::ret`.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flow {
     Normal,
     Break,
     Continue,
-    Return(Value),
+    Return,
 }
 
 pub(crate) struct Machine<'p, 'h> {
@@ -32,6 +34,8 @@ pub(crate) struct Machine<'p, 'h> {
     pub project: &'p Project,
     depth: usize,
     stack: Vec<Value>,
+    /// The value of the `return` being carried out.
+    ret: Value,
     /// Free the top-level frame's values when the run ends (see `Interpreter::reclaim_memory`).
     pub reclaim_memory: bool,
     /// Creator record collections and page output.
@@ -51,6 +55,7 @@ impl<'p, 'h> Machine<'p, 'h> {
             project,
             depth: 0,
             stack: Vec::new(),
+            ret: Value::Null,
             reclaim_memory: true,
             creator: CreatorState::default(),
         }
@@ -80,7 +85,7 @@ impl<'p, 'h> Machine<'p, 'h> {
             }
         }
         self.depth += 1;
-        let res = stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.block(&f.body, &mut frame));
+        let res = stacker::maybe_grow(64 * 1024, 1024 * 1024, || f.body.run(self, &mut frame));
         self.depth -= 1;
         if self.depth == 0 && !self.reclaim_memory {
             // A one-shot process: the OS takes the script's values back faster than freeing
@@ -88,27 +93,16 @@ impl<'p, 'h> Machine<'p, 'h> {
             std::mem::forget(frame);
         }
         match res? {
-            Flow::Return(v) => Ok(v),
+            Flow::Return => Ok(std::mem::take(&mut self.ret)),
             _ => Ok(Value::Null),
         }
-    }
-
-    fn block(&mut self, stmts: &[Stmt], frame: &mut [Value]) -> Result<Flow> {
-        for s in stmts {
-            match self.stmt(s, frame) {
-                Ok(Flow::Normal) => {}
-                Ok(flow) => return Ok(flow),
-                Err(e) => return Err(e.at(s.span)),
-            }
-        }
-        Ok(Flow::Normal)
     }
 
     /// Counts one statement. One compare on the hot path: the statement limit and the memory
     /// and time budgets are looked at together every [`crate::ctx::BUDGET_CHECK_EVERY`]
     /// statements (and exactly when the statement limit is passed).
-    #[inline]
-    fn tick(&mut self, span: Span) -> Result<()> {
+    #[inline(always)]
+    pub(crate) fn tick(&mut self, span: Span) -> Result<()> {
         self.ctx.statements += 1;
         if self.ctx.statements >= self.ctx.next_check {
             return self.checkpoint(span);
@@ -133,138 +127,6 @@ impl<'p, 'h> Machine<'p, 'h> {
         Ok(())
     }
 
-    fn stmt(&mut self, s: &Stmt, frame: &mut [Value]) -> Result<Flow> {
-        if !matches!(
-            s.kind,
-            StmtKind::ForEach { .. } | StmtKind::ForIndex { .. } | StmtKind::While { .. }
-        ) {
-            self.tick(s.span)?;
-        }
-        match &s.kind {
-            StmtKind::Assign(slot, e) => {
-                let v = self.eval(e, frame)?;
-                frame[*slot as usize] = v;
-            }
-            StmtKind::Append(slot, parts) => self.append(*slot as usize, parts, frame)?,
-            StmtKind::SetField(obj, key, value) => {
-                let obj = self.eval(obj, frame)?;
-                let value = self.eval(value, frame)?;
-                self.set_field(&obj, key, value)?;
-            }
-            StmtKind::SetIndex(obj, idx, value) => {
-                let obj = self.eval(obj, frame)?;
-                let idx = self.eval(idx, frame)?;
-                let value = self.eval(value, frame)?;
-                match &obj {
-                    Value::List(l) => {
-                        let i = list_index(&idx, l.borrow().len())?;
-                        l.borrow_mut()[i] = value;
-                    }
-                    _ => self.set_key(&obj, idx, value)?,
-                }
-            }
-            StmtKind::Expr(e) => {
-                self.eval(e, frame)?;
-            }
-            StmtKind::Info(e) => {
-                let v = self.eval(e, frame)?;
-                self.info(&v)?;
-            }
-            StmtKind::Return(e) => {
-                let v = match e {
-                    Some(e) => self.eval(e, frame)?,
-                    None => Value::Null,
-                };
-                return Ok(Flow::Return(v));
-            }
-            StmtKind::Break => return Ok(Flow::Break),
-            StmtKind::Continue => return Ok(Flow::Continue),
-            StmtKind::If(branches, otherwise) => {
-                for (cond, body) in branches {
-                    if self.condition(cond, frame)? {
-                        return self.block(body, frame);
-                    }
-                }
-                return self.block(otherwise, frame);
-            }
-            StmtKind::ForEach { slot, iter, body } => {
-                let items = self.iteration_items(iter, frame)?;
-                for item in items {
-                    self.tick(s.span)?;
-                    frame[*slot as usize] = item;
-                    match self.block(body, frame)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Normal | Flow::Continue => {}
-                    }
-                }
-            }
-            StmtKind::ForIndex { slot, iter, body } => {
-                let n = match self.eval(iter, frame)? {
-                    Value::List(l) => l.borrow().len(),
-                    other => {
-                        return fail(format!(
-                            "'for each index' needs a list, not {}",
-                            other.ty().name()
-                        ))
-                    }
-                };
-                for i in 0..n {
-                    self.tick(s.span)?;
-                    frame[*slot as usize] = Value::Int(i as i64);
-                    match self.block(body, frame)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Normal | Flow::Continue => {}
-                    }
-                }
-            }
-            StmtKind::While { cond, body } => loop {
-                self.tick(s.span)?;
-                if !self.condition(cond, frame)? {
-                    break;
-                }
-                match self.block(body, frame)? {
-                    Flow::Break => break,
-                    Flow::Return(v) => return Ok(Flow::Return(v)),
-                    Flow::Normal | Flow::Continue => {}
-                }
-            },
-            StmtKind::Try { body, slot, handler } => match self.block(body, frame) {
-                Ok(flow) => return Ok(flow),
-                Err(err) if err.kind() == ErrorKind::Runtime => {
-                    if let Some(slot) = slot {
-                        frame[*slot as usize] = self.error_value(&err);
-                    }
-                    return self.block(handler, frame);
-                }
-                Err(err) => return Err(err),
-            },
-            StmtKind::Delete(f) => self.delete(f, frame)?,
-            StmtKind::FormAction { action, field, value } => {
-                let value = match value {
-                    Some(e) => Some(self.eval(e, frame)?),
-                    None => None,
-                };
-                self.form_action(crate::creator::FormAction {
-                    action: action.to_string(),
-                    field: field.as_ref().map(|f| f.to_string()),
-                    value,
-                })?;
-            }
-            StmtKind::SetInput(field, e) => {
-                let v = self.eval(e, frame)?;
-                self.set_input(field, v)?;
-            }
-            StmtKind::PageOutput(e) => {
-                let v = self.eval(e, frame)?;
-                self.page_output(&v)?;
-            }
-            StmtKind::Unsupported(msg) => return fail(msg.to_string()),
-        }
-        Ok(Flow::Normal)
-    }
-
     /// The map a `catch (e)` variable holds: `{"lineNo":N,"message":"…"}`.
     pub(crate) fn error_value(&self, err: &RuntimeError) -> Value {
         let line = err
@@ -282,7 +144,7 @@ impl<'p, 'h> Machine<'p, 'h> {
 
     /// `info v`: the printed line counts against the info limit (each line plus its newline);
     /// a value too big for what is left fails before it is printed in full.
-    fn info(&mut self, v: &Value) -> Result<()> {
+    pub(crate) fn info(&mut self, v: &Value) -> Result<()> {
         let left = self.ctx.limits.max_info_bytes.saturating_sub(self.ctx.info_bytes);
         let cap = self.ctx.print_cap();
         let line = match v.display_within(cap.min(left)) {
@@ -315,23 +177,40 @@ impl<'p, 'h> Machine<'p, 'h> {
         }
     }
 
-    /// The elements a `for each` walks: a snapshot taken when the loop starts.
-    fn iteration_items(
-        &mut self,
-        iter: &Expr,
-        frame: &mut [Value],
-    ) -> Result<SmallVec<[Value; 8]>> {
-        match self.eval(iter, frame)? {
-            Value::List(l) => Ok(l.borrow().iter().cloned().collect()),
-            Value::Map(m) => Ok(m.borrow().keys().cloned().collect()),
-            Value::Text(s) => Ok(s.split(',').map(Value::text).collect()),
-            // Only an undecided collection stays a cell when read: nothing to walk.
-            Value::Coll(_) => Ok(SmallVec::new()),
-            other => Err(RuntimeError::new(format!(
-                "'for each' needs a list, not {}",
+    /// A name the function never assigns: a bare script's argument.
+    pub(crate) fn global(&self, name: &str) -> Result<Value> {
+        match self.globals.get(name) {
+            Some(v) => Ok(v.clone()),
+            None => fail(format!("variable '{name}' is not defined")),
+        }
+    }
+
+    /// `value.name`: a map lookup, or a field of a fetched record collection.
+    pub(crate) fn field(&self, obj: Value, key: &Value) -> Result<Value> {
+        match obj {
+            Value::Map(m) => Ok(m.borrow().get(key).cloned().unwrap_or_default()),
+            Value::List(l) if self.collection_field(&l, key).is_some() => {
+                Ok(self.collection_field(&l, key).unwrap_or_default())
+            }
+            Value::Coll(_) => Ok(Value::Null),
+            Value::Null => fail(format!("cannot read '{}' of a null value", key.to_display())),
+            other => fail(format!(
+                "cannot read '{}' of a {} value",
+                key.to_display(),
                 other.ty().name()
-            ))
-            .at(iter.span)),
+            )),
+        }
+    }
+
+    /// `obj[idx] = value` (`list.set`-style on lists, a key write on maps).
+    pub(crate) fn set_index(&mut self, obj: &Value, idx: Value, value: Value) -> Result<()> {
+        match obj {
+            Value::List(l) => {
+                let i = list_index(&idx, l.borrow().len())?;
+                l.borrow_mut()[i] = value;
+                Ok(())
+            }
+            _ => self.set_key(obj, idx, value),
         }
     }
 
@@ -355,61 +234,6 @@ impl<'p, 'h> Machine<'p, 'h> {
         }
     }
 
-    /// `x = x + a + …` with `x` holding text: appends in place (no copy of `x`).
-    fn append(&mut self, slot: usize, parts: &[Expr], frame: &mut [Value]) -> Result<()> {
-        // `n = n + k` on numbers (counters, sums): one checked add, no copies.
-        if let (Value::Int(a), [part]) = (&frame[slot], parts) {
-            let a = *a;
-            let v = self.eval(part, frame)?;
-            frame[slot] = match v {
-                Value::Int(b) => ops::int_op(dg_syntax::ast::BinOp::Add, a, b)?,
-                v => self.binary(dg_syntax::ast::BinOp::Add, Value::Int(a), v)?,
-            };
-            return Ok(());
-        }
-        let cur = std::mem::take(&mut frame[slot]);
-        let Value::Text(mut acc) = cur else {
-            return self.append_generic(slot, cur, parts, frame);
-        };
-        let original = acc.len();
-        for p in parts {
-            let v = match self.eval(p, frame) {
-                Ok(v) => v,
-                Err(e) => {
-                    std::rc::Rc::make_mut(&mut acc).truncate(original);
-                    frame[slot] = Value::Text(acc);
-                    return Err(e);
-                }
-            };
-            let cap = self.ctx.text_cap(acc.len());
-            let s = std::rc::Rc::make_mut(&mut acc);
-            if !v.write_display_within(s, cap) {
-                s.truncate(original);
-                frame[slot] = Value::Text(acc);
-                return Err(self.ctx.cap_error(cap));
-            }
-        }
-        frame[slot] = Value::Text(acc);
-        Ok(())
-    }
-
-    fn append_generic(
-        &mut self,
-        slot: usize,
-        start: Value,
-        parts: &[Expr],
-        frame: &mut [Value],
-    ) -> Result<()> {
-        frame[slot] = start.clone();
-        let mut acc = start;
-        for p in parts {
-            let v = self.eval(p, frame)?;
-            acc = self.binary(dg_syntax::ast::BinOp::Add, acc, v)?;
-        }
-        frame[slot] = acc;
-        Ok(())
-    }
-
     #[inline]
     pub(crate) fn eval(&mut self, e: &Expr, frame: &mut [Value]) -> Result<Value> {
         match self.eval_inner(e, frame) {
@@ -422,10 +246,7 @@ impl<'p, 'h> Machine<'p, 'h> {
         match &e.kind {
             ExprKind::Const(v) => Ok(v.clone()),
             ExprKind::Local(s) => Ok(frame[*s as usize].clone()),
-            ExprKind::Global(name) => match self.globals.get(&**name) {
-                Some(v) => Ok(v.clone()),
-                None => fail(format!("variable '{name}' is not defined")),
-            },
+            ExprKind::Global(name) => self.global(name),
             ExprKind::NewCollection => Ok(Value::undecided()),
             ExprKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -446,15 +267,8 @@ impl<'p, 'h> Machine<'p, 'h> {
                 }
                 Ok(Value::map(map))
             }
-            ExprKind::Neg(x) => match self.eval(x, frame)? {
-                Value::Int(n) => n.checked_neg().map(Value::Int).ok_or_else(overflow),
-                Value::Dec(d) => Ok(Value::Dec(-d)),
-                other => fail(format!("cannot negate a {} value", other.ty().name())),
-            },
-            ExprKind::Not(x) => match self.eval(x, frame)? {
-                Value::Bool(b) => Ok(Value::Bool(!b)),
-                other => fail(format!("'!' needs a boolean, not {}", other.ty().name())),
-            },
+            ExprKind::Neg(x) => negate(self.eval(x, frame)?),
+            ExprKind::Not(x) => not(self.eval(x, frame)?),
             ExprKind::Binary(op, l, r) => {
                 let l = self.eval(l, frame)?;
                 let r = self.eval(r, frame)?;
@@ -527,32 +341,14 @@ impl<'p, 'h> Machine<'p, 'h> {
                     v => Ok(v),
                 }
             }
-            ExprKind::Field(obj, key) => match self.eval(obj, frame)? {
-                Value::Map(m) => Ok(m.borrow().get(key).cloned().unwrap_or_default()),
-                Value::List(l) if self.collection_field(&l, key).is_some() => {
-                    Ok(self.collection_field(&l, key).unwrap_or_default())
-                }
-                Value::Coll(_) => Ok(Value::Null),
-                Value::Null => fail(format!("cannot read '{}' of a null value", key.to_display())),
-                other => fail(format!(
-                    "cannot read '{}' of a {} value",
-                    key.to_display(),
-                    other.ty().name()
-                )),
-            },
+            ExprKind::Field(obj, key) => {
+                let obj = self.eval(obj, frame)?;
+                self.field(obj, key)
+            }
             ExprKind::Index(obj, idx) => {
                 let obj = self.eval(obj, frame)?;
                 let idx = self.eval(idx, frame)?;
-                match &obj {
-                    Value::List(l) => {
-                        let l = l.borrow();
-                        let i = list_index(&idx, l.len())?;
-                        Ok(l[i].clone())
-                    }
-                    Value::Map(m) => Ok(m.borrow().get(&idx).cloned().unwrap_or_default()),
-                    Value::Coll(_) => Ok(Value::Null),
-                    other => fail(format!("cannot index a {} value", other.ty().name())),
-                }
+                closure::index(&obj, &idx)
             }
             ExprKind::SysVar(name) => self.system_var(name),
             ExprKind::Task(t) => self.task(t, frame),
@@ -593,6 +389,23 @@ impl<'p, 'h> Machine<'p, 'h> {
                 None => fail(format!("system variable '{other}' is not available in this host")),
             },
         }
+    }
+}
+
+/// `-x` on numbers.
+fn negate(v: Value) -> Result<Value> {
+    match v {
+        Value::Int(n) => n.checked_neg().map(Value::Int).ok_or_else(overflow),
+        Value::Dec(d) => Ok(Value::Dec(-d)),
+        other => fail(format!("cannot negate a {} value", other.ty().name())),
+    }
+}
+
+/// `!x` on booleans.
+fn not(v: Value) -> Result<Value> {
+    match v {
+        Value::Bool(b) => Ok(Value::Bool(!b)),
+        other => fail(format!("'!' needs a boolean, not {}", other.ty().name())),
     }
 }
 

@@ -184,5 +184,6 @@ pub(crate) struct Function {
     pub param_types: Vec<String>,
     /// Names of all slots; params first.
     pub slots: Vec<String>,
-    pub body: Vec<Stmt>,
+    /// The body, closure-compiled (`eval::closure`).
+    pub body: crate::eval::closure::Block,
 }

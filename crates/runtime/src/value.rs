@@ -74,12 +74,19 @@ impl Clone for Value {
             Value::Date(d) => Value::Date(*d),
             Value::DateTime(d) => Value::DateTime(*d),
             Value::Time(t) => Value::Time(*t),
-            Value::Coll(c) => match c.try_borrow() {
-                Ok(inner) if !inner.is_null() => inner.clone(),
-                _ => Value::Coll(Rc::clone(c)),
-            },
+            Value::Coll(c) => clone_collection(c),
             Value::File(f) => Value::File(Rc::clone(f)),
         }
+    }
+}
+
+/// A read of a `Collection()`: the list or map it became, or the undecided cell itself.
+/// Out of line so that `Value::clone` stays small enough to inline into every variable read.
+#[inline(never)]
+fn clone_collection(c: &CollRef) -> Value {
+    match c.try_borrow() {
+        Ok(inner) if !inner.is_null() => inner.clone(),
+        _ => Value::Coll(Rc::clone(c)),
     }
 }
 
@@ -188,6 +195,21 @@ impl Value {
             Value::File(f) => Some(f),
             _ => None,
         }
+    }
+
+    /// Holds no reference (nothing to release when dropped).
+    #[inline(always)]
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Value::Null
+                | Value::Bool(_)
+                | Value::Int(_)
+                | Value::Dec(_)
+                | Value::Date(_)
+                | Value::DateTime(_)
+                | Value::Time(_)
+        )
     }
 
     pub fn is_null(&self) -> bool {
