@@ -4,6 +4,7 @@
 mod file;
 mod format;
 mod json;
+mod text;
 
 use chrono::{NaiveDateTime, NaiveTime};
 use indexmap::IndexMap;
@@ -22,7 +23,7 @@ pub use json::{
     JsonError,
 };
 
-pub type Text = Rc<String>;
+pub use text::Text;
 pub type ListRef = Rc<RefCell<Vec<Value>>>;
 pub type MapData = IndexMap<Value, Value, foldhash::fast::RandomState>;
 pub type MapRef = Rc<RefCell<MapData>>;
@@ -65,7 +66,7 @@ impl Clone for Value {
     fn clone(&self) -> Value {
         match self {
             Value::Int(n) => Value::Int(*n),
-            Value::Text(s) => Value::Text(Rc::clone(s)),
+            Value::Text(s) => Value::Text(s.clone()),
             Value::Bool(b) => Value::Bool(*b),
             Value::Null => Value::Null,
             Value::Dec(d) => Value::Dec(*d),
@@ -163,8 +164,8 @@ impl Value {
         }
     }
 
-    pub fn text(s: impl Into<String>) -> Value {
-        Value::Text(Rc::new(s.into()))
+    pub fn text(s: impl AsRef<str>) -> Value {
+        Value::Text(Text::new(s.as_ref()))
     }
 
     pub fn list(items: Vec<Value>) -> Value {
@@ -274,6 +275,30 @@ impl Value {
         (!out.over).then_some(out.buf)
     }
 
+    /// Appends this value as `+` on text shows it to `out` (in place when `out` is its
+    /// text's only reference), unless `out` would pass `cap` bytes: then `out` keeps its
+    /// length and the answer is `false`.
+    pub fn append_display_within(&self, out: &mut Text, cap: usize) -> bool {
+        let room = cap.saturating_sub(out.len());
+        match self {
+            Value::Text(s) => {
+                if s.len() > room {
+                    return false;
+                }
+                out.push_str(s);
+                true
+            }
+            _ => {
+                let mut tmp = String::new();
+                if !self.write_display_within(&mut tmp, room) {
+                    return false;
+                }
+                out.push_str(&tmp);
+                true
+            }
+        }
+    }
+
     /// Appends [`Value::to_display`] to `out` unless that would make `out` longer than `cap`
     /// bytes; returns whether it did (`out` is unchanged when it did not).
     pub fn write_display_within(&self, out: &mut String, cap: usize) -> bool {
@@ -378,7 +403,7 @@ impl PartialEq for Value {
     #[inline]
     fn eq(&self, other: &Value) -> bool {
         match (self, other) {
-            (Value::Text(a), Value::Text(b)) => Rc::ptr_eq(a, b) || a.as_str() == b.as_str(),
+            (Value::Text(a), Value::Text(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             _ => strict_eq(self, other, 0),
         }
@@ -464,7 +489,7 @@ impl From<&str> for Value {
 }
 impl From<String> for Value {
     fn from(s: String) -> Value {
-        Value::Text(Rc::new(s))
+        Value::Text(Text::from(s))
     }
 }
 impl From<i64> for Value {

@@ -462,15 +462,14 @@ fn append(slot: usize, parts: Box<[X]>, span: Span) -> S {
             let v = match p(m, f) {
                 Ok(v) => v,
                 Err(e) => {
-                    std::rc::Rc::make_mut(&mut acc).truncate(original);
+                    acc.truncate(original);
                     f[slot] = Value::Text(acc);
                     return Err(e);
                 }
             };
             let cap = m.ctx.text_cap(acc.len());
-            let text = std::rc::Rc::make_mut(&mut acc);
-            if !v.write_display_within(text, cap) {
-                text.truncate(original);
+            if !v.append_display_within(&mut acc, cap) {
+                acc.truncate(original);
                 f[slot] = Value::Text(acc);
                 return Err(m.ctx.cap_error(cap));
             }

@@ -2,7 +2,6 @@
 
 use dg_syntax::ast::BinOp;
 use std::cmp::Ordering;
-use std::rc::Rc;
 
 use super::{overflow, Machine};
 use crate::error::{fail, Result, RuntimeError};
@@ -73,11 +72,11 @@ impl Machine<'_, '_> {
                 if a.len() > cap {
                     return Err(self.ctx.cap_error(cap));
                 }
-                let mut s = Rc::try_unwrap(a).unwrap_or_else(|a| (*a).clone());
-                if !r.write_display_within(&mut s, cap) {
+                let mut s = a;
+                if !r.append_display_within(&mut s, cap) {
                     return Err(self.ctx.cap_error(cap));
                 }
-                Ok(Value::from(s))
+                Ok(Value::Text(s))
             }
             (l, Value::Text(b)) => {
                 let cap = self.ctx.print_cap();

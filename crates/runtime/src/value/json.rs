@@ -3,7 +3,6 @@
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::cell::RefCell;
 use std::fmt;
-use std::rc::Rc;
 
 use super::{format, MapData, Text, Value};
 
@@ -347,11 +346,11 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     fn visit_str<E>(self, s: &str) -> Result<Text, E> {
         let mut cache = self.0.keys.borrow_mut();
         if let Some(t) = cache.get(s) {
-            return Ok(Rc::clone(t));
+            return Ok(t.clone());
         }
-        let t = Rc::new(s.to_string());
+        let t = Text::new(s);
         if cache.len() < 4096 {
-            cache.insert(s.into(), Rc::clone(&t));
+            cache.insert(s.into(), t.clone());
         }
         Ok(t)
     }
