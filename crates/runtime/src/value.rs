@@ -4,6 +4,7 @@
 mod file;
 mod format;
 mod json;
+mod list;
 mod text;
 
 use chrono::{NaiveDateTime, NaiveTime};
@@ -24,7 +25,8 @@ pub use json::{
 };
 
 pub use text::Text;
-pub type ListRef = Rc<RefCell<Vec<Value>>>;
+pub use list::ListCell;
+pub type ListRef = Rc<ListCell>;
 pub type MapData = IndexMap<Value, Value, foldhash::fast::RandomState>;
 pub type MapRef = Rc<RefCell<MapData>>;
 /// A `Collection()` created empty: the cell holds `Null` while the collection is undecided,
@@ -169,7 +171,7 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(RefCell::new(items)))
+        Value::List(Rc::new(ListCell::new(items)))
     }
 
     pub fn map(map: MapData) -> Value {

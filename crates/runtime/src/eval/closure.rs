@@ -13,7 +13,7 @@
 
 use dg_syntax::ast::BinOp;
 use dg_syntax::Span;
-use smallvec::SmallVec;
+use std::rc::Rc;
 
 use super::{list_index, ops, Flow, Machine};
 use crate::builtins;
@@ -265,9 +265,9 @@ fn stmt(st: Stmt) -> S {
             let (iter, body) = (expr(iter), block(body));
             s(move |m, f| {
                 let items = iteration_items(iter(m, f)?, iter_span)?;
-                for item in items {
+                for item in items.iter() {
                     m.tick(span)?;
-                    store(&mut f[slot], item);
+                    store(&mut f[slot], item.clone());
                     match body.run(m, f)? {
                         Flow::Break => break,
                         Flow::Return => return Ok(Flow::Return),
@@ -408,21 +408,15 @@ fn if_stmt(branches: Vec<(Expr, Vec<Stmt>)>, otherwise: Vec<Stmt>, span: Span) -
     })
 }
 
-/// The elements a `for each` walks: a snapshot taken when the loop starts.
-fn iteration_items(v: Value, span: Span) -> Result<SmallVec<[Value; 8]>> {
+/// The elements a `for each` walks: those present when the loop starts (a list's are shared
+/// with it, not copied, until it is written to).
+fn iteration_items(v: Value, span: Span) -> Result<Rc<Vec<Value>>> {
     match v {
-        Value::List(l) => {
-            let l = l.borrow();
-            let mut items = SmallVec::with_capacity(l.len());
-            for v in l.iter() {
-                items.push(v.clone());
-            }
-            Ok(items)
-        }
-        Value::Map(m) => Ok(m.borrow().keys().cloned().collect()),
-        Value::Text(s) => Ok(s.split(',').map(Value::text).collect()),
+        Value::List(l) => Ok(l.snapshot()),
+        Value::Map(m) => Ok(Rc::new(m.borrow().keys().cloned().collect())),
+        Value::Text(s) => Ok(Rc::new(s.split(',').map(Value::text).collect())),
         // Only an undecided collection stays a cell when read: nothing to walk.
-        Value::Coll(_) => Ok(SmallVec::new()),
+        Value::Coll(_) => Ok(Rc::new(Vec::new())),
         other => Err(RuntimeError::new(format!(
             "'for each' needs a list, not {}",
             other.ty().name()

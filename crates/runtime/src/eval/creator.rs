@@ -21,7 +21,7 @@ use crate::value::{ListRef, MapData, MapRef};
 use crate::Value;
 
 enum Held {
-    List(#[allow(dead_code)] Weak<RefCell<Vec<Value>>>),
+    List(#[allow(dead_code)] Weak<crate::value::ListCell>),
     Map(#[allow(dead_code)] Weak<RefCell<MapData>>),
 }
 
@@ -135,7 +135,7 @@ impl Machine<'_, '_> {
                 self.creator.remember(map_key(m), form.clone(), Held::Map(Rc::downgrade(m)));
             }
         }
-        let list = Rc::new(RefCell::new(records));
+        let list = Rc::new(crate::value::ListCell::new(records));
         self.creator.remember(list_key(&list), form, Held::List(Rc::downgrade(&list)));
         Ok(Value::List(list))
     }
