@@ -194,11 +194,9 @@ impl<'p, 'h> Machine<'p, 'h> {
             }
             Value::Coll(_) => Ok(Value::Null),
             Value::Null => fail(format!("cannot read '{}' of a null value", key.to_display())),
-            other => fail(format!(
-                "cannot read '{}' of a {} value",
-                key.to_display(),
-                other.ty().name()
-            )),
+            other => {
+                fail(format!("cannot read '{}' of a {} value", key.to_display(), other.ty().name()))
+            }
         }
     }
 

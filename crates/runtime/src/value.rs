@@ -24,8 +24,8 @@ pub use json::{
     JsonError,
 };
 
-pub use text::Text;
 pub use list::ListCell;
+pub use text::Text;
 pub type ListRef = Rc<ListCell>;
 pub type MapData = IndexMap<Value, Value, foldhash::fast::RandomState>;
 pub type MapRef = Rc<RefCell<MapData>>;

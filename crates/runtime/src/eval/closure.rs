@@ -417,11 +417,10 @@ fn iteration_items(v: Value, span: Span) -> Result<Rc<Vec<Value>>> {
         Value::Text(s) => Ok(Rc::new(s.split(',').map(Value::text).collect())),
         // Only an undecided collection stays a cell when read: nothing to walk.
         Value::Coll(_) => Ok(Rc::new(Vec::new())),
-        other => Err(RuntimeError::new(format!(
-            "'for each' needs a list, not {}",
-            other.ty().name()
-        ))
-        .at(span)),
+        other => {
+            Err(RuntimeError::new(format!("'for each' needs a list, not {}", other.ty().name()))
+                .at(span))
+        }
     }
 }
 

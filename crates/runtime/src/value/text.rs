@@ -115,7 +115,11 @@ impl Text {
             None => capacity_overflow(),
         };
         if !self.is_unique() || needed > self.capacity() {
-            let cap = if self.is_unique() { needed.max(self.capacity().saturating_mul(2)) } else { needed };
+            let cap = if self.is_unique() {
+                needed.max(self.capacity().saturating_mul(2))
+            } else {
+                needed
+            };
             self.reserve_exact_unique(cap);
         }
         // SAFETY: unique, and the capacity covers `len + s.len()`.
