@@ -19,6 +19,7 @@ use super::{list_index, ops, Flow, Machine};
 use crate::builtins;
 use crate::error::{ErrorKind, Result, RuntimeError};
 use crate::ir::{Expr, ExprKind, Stmt, StmtKind};
+use crate::value::Text;
 use crate::Value;
 
 type Frame = [Value];
@@ -644,7 +645,54 @@ fn local_int<const OP: u8>(op: BinOp, slot: usize, n: i64, span: Span) -> X {
     })
 }
 
+/// Is `e` a chain `"text" + a + b + …` (left-nested `+` on a text constant)?
+fn is_text_chain(mut e: &Expr) -> bool {
+    loop {
+        match &e.kind {
+            ExprKind::Binary(BinOp::Add, l, _) => e = l,
+            ExprKind::Const(Value::Text(_)) => return true,
+            _ => return false,
+        }
+    }
+}
+
+/// `"text" + a + b + …`: every `+` has a text on its left, so each one appends; one text is
+/// built, sized for the whole chain, instead of a new one per `+`. Same order of evaluation
+/// and the same checks and error locations as the nested additions.
+fn text_chain(e: Expr) -> X {
+    let mut parts = Vec::new();
+    let mut cur = e;
+    let first = loop {
+        match cur.kind {
+            ExprKind::Binary(BinOp::Add, l, r) => {
+                parts.push((expr(*r), cur.span));
+                cur = *l;
+            }
+            ExprKind::Const(Value::Text(t)) => break t,
+            _ => unreachable!("is_text_chain checked the shape"),
+        }
+    };
+    parts.reverse();
+    let parts = parts.into_boxed_slice();
+    let guess = first.len() + 16 * parts.len();
+    x(move |m, f| {
+        let mut acc = Text::with_capacity(guess);
+        acc.push_str(&first);
+        for (part, span) in parts.iter() {
+            let v = part(m, f)?;
+            let cap = m.ctx.print_cap();
+            if acc.len() > cap || !v.append_display_within(&mut acc, cap) {
+                return Err(m.ctx.cap_error(cap).at(*span));
+            }
+        }
+        Ok(Value::Text(acc))
+    })
+}
+
 fn binary(op: BinOp, l: Expr, r: Expr, span: Span) -> X {
+    if op == BinOp::Add && is_text_chain(&l) {
+        return text_chain(Expr { kind: ExprKind::Binary(op, Box::new(l), Box::new(r)), span });
+    }
     match (&l.kind, &r.kind) {
         (ExprKind::Local(a), ExprKind::Local(b)) => {
             let (a, b) = (*a as usize, *b as usize);

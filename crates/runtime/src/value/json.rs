@@ -389,6 +389,8 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
             self.0.element()?;
             items.push(v);
         }
+        // Parsed values are mostly read afterwards: give back the doubling's slack.
+        items.shrink_to_fit();
         Ok(Value::list(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
@@ -399,6 +401,7 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
             self.0.element()?;
             map.insert(Value::Text(k), v);
         }
+        map.shrink_to_fit();
         Ok(Value::map(map))
     }
 }
