@@ -115,6 +115,15 @@ rss() {
   echo "$name$samples" >>"$out/$w.rss"
 }
 
+# Peak RSS counts the executable's file pages mapped at start-up, and how many a page fault maps
+# depends on the page cache: a binary written a moment ago (a fresh build) sits in large folios
+# and measured ~1 MB more than the same bytes read back from disk. Start every runtime from the
+# same state: when we may (root), flush the page cache once before measuring.
+if [ -w /proc/sys/vm/drop_caches ]; then
+  sync && echo 1 >/proc/sys/vm/drop_caches
+  echo "page cache dropped before measuring" >&2
+fi
+
 for w in "${workloads[@]}"; do
   hyperfine -N --warmup 2 --runs "$runs" --export-json "$out/$w.json" \
     -n dg "$(cmd_dg "$w")" -n cpython "$(cmd_py "$w")" -n lua "$(cmd_lua "$w")" >&2
