@@ -188,7 +188,7 @@ fn url_decode(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
         }
         i += 1;
     }
-    Ok(Value::text(String::from_utf8_lossy(&out).into_owned()))
+    Ok(Value::text(String::from_utf8_lossy(&out)))
 }
 
 /// Formats a digest as `hex` (default) or `binary`.
@@ -347,7 +347,7 @@ fn aes_decrypt(args: &[Value], key_len: usize, name: &str) -> Result<Value> {
             .map(|c| c.decrypt_padded_vec_mut::<Pkcs7>(ct)),
     };
     match pt {
-        Ok(Ok(pt)) => Ok(Value::text(String::from_utf8_lossy(&pt).into_owned())),
+        Ok(Ok(pt)) => Ok(Value::text(String::from_utf8_lossy(&pt))),
         _ => fail(format!(
             "zoho.encryption.{name}: decryption failed (wrong key or IV, or corrupted text)"
         )),

@@ -82,7 +82,7 @@ fn to_file(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 fn get_file_content(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let f = file(args)?;
     ctx.reserve_text(f.len())?;
-    Ok(Value::text(String::from_utf8_lossy(f.bytes()).into_owned()))
+    Ok(Value::text(String::from_utf8_lossy(f.bytes())))
 }
 
 /// `file.getFileName()`.

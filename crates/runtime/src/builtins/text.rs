@@ -131,7 +131,7 @@ fn bool_arg(args: &[Value], i: usize, f: &str) -> Result<bool> {
 fn keep_or(args: &[Value], input: &str, out: Cow<'_, str>) -> Value {
     match out {
         Cow::Borrowed(s) if s.len() == input.len() => args[0].clone(),
-        other => Value::text(other.into_owned()),
+        other => Value::text(other),
     }
 }
 
