@@ -250,8 +250,43 @@ impl From<&String> for Text {
 impl PartialEq for Text {
     #[inline]
     fn eq(&self, other: &Text) -> bool {
-        Text::ptr_eq(self, other) || self.as_str() == other.as_str()
+        Text::ptr_eq(self, other) || bytes_eq(self.as_bytes(), other.as_bytes())
     }
+}
+
+/// Byte equality with the short case inline: map keys are mostly under 16 bytes, where a call
+/// to `memcmp` (what slice equality becomes) costs more than the comparison.
+#[inline]
+fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n > 16 {
+        return a == b;
+    }
+    if n >= 8 {
+        // Two overlapping 8-byte words cover every length from 8 to 16.
+        return word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8);
+    }
+    if n >= 4 {
+        return word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4);
+    }
+    a == b
+}
+
+#[inline(always)]
+fn word8(s: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s[at..at + 8]);
+    u64::from_ne_bytes(w)
+}
+
+#[inline(always)]
+fn word4(s: &[u8], at: usize) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&s[at..at + 4]);
+    u32::from_ne_bytes(w)
 }
 
 impl Eq for Text {}
@@ -316,6 +351,18 @@ mod tests {
         assert_eq!(big.len(), (0..1000).map(|i: i32| i.to_string().len()).sum::<usize>());
         assert!(big.capacity() >= big.len());
         assert_eq!(Text::new(""), Text::default());
+        // Equality at every length around the inline cases, differing at each position.
+        for n in 0..40usize {
+            let a: String = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            assert_eq!(Text::new(&a), Text::new(&a));
+            for at in 0..n {
+                let mut b = a.clone().into_bytes();
+                b[at] = b'Z';
+                let b = String::from_utf8(b).expect("ascii");
+                assert_ne!(Text::new(&a), Text::new(&b), "length {n}, differing at {at}");
+            }
+            assert_ne!(Text::new(&a), Text::new(&format!("{a}x")));
+        }
         assert!(Text::new("k1") < Text::new("k2"));
     }
 }
