@@ -222,23 +222,8 @@ fn stmt(st: Stmt) -> S {
                 Ok(Flow::Normal)
             })
         }
-        StmtKind::Expr(e) => {
-            let e = expr(e);
-            s(move |m, f| {
-                m.tick(span)?;
-                e(m, f)?;
-                Ok(Flow::Normal)
-            })
-        }
-        StmtKind::Info(e) => {
-            let e = expr(e);
-            s(move |m, f| {
-                m.tick(span)?;
-                let v = e(m, f)?;
-                m.info(&v)?;
-                Ok(Flow::Normal)
-            })
-        }
+        StmtKind::Expr(e) => with_value(e, span, |_, _| Ok(())),
+        StmtKind::Info(e) => with_value(e, span, |m, v| m.info(&v)),
         StmtKind::Return(None) => s(move |m, _| {
             m.tick(span)?;
             m.ret = Value::Null;
@@ -357,29 +342,28 @@ fn stmt(st: Stmt) -> S {
                 Ok(Flow::Normal)
             })
         }
-        StmtKind::SetInput(field, e) => {
-            let e = expr(e);
-            s(move |m, f| {
-                m.tick(span)?;
-                let v = e(m, f)?;
-                m.set_input(&field, v)?;
-                Ok(Flow::Normal)
-            })
-        }
-        StmtKind::PageOutput(e) => {
-            let e = expr(e);
-            s(move |m, f| {
-                m.tick(span)?;
-                let v = e(m, f)?;
-                m.page_output(&v)?;
-                Ok(Flow::Normal)
-            })
-        }
+        StmtKind::SetInput(field, e) => with_value(e, span, move |m, v| m.set_input(&field, v)),
+        StmtKind::PageOutput(e) => with_value(e, span, |m, v| m.page_output(&v)),
         StmtKind::Unsupported(msg) => s(move |m, _| {
             m.tick(span)?;
             Err(RuntimeError::new(msg.to_string()))
         }),
     }
+}
+
+/// A statement that evaluates one expression and hands its value to `act`.
+fn with_value(
+    e: Expr,
+    span: Span,
+    act: impl Fn(&mut Machine<'_, '_>, Value) -> Result<()> + 'static,
+) -> S {
+    let e = expr(e);
+    s(move |m, f| {
+        m.tick(span)?;
+        let v = e(m, f)?;
+        act(m, v)?;
+        Ok(Flow::Normal)
+    })
 }
 
 fn if_stmt(branches: Vec<(Expr, Vec<Stmt>)>, otherwise: Vec<Stmt>, span: Span) -> S {
