@@ -278,7 +278,7 @@ fn stmt(st: Stmt) -> S {
                 };
                 for i in 0..n {
                     m.tick(span)?;
-                    f[slot] = Value::Int(i as i64);
+                    store(&mut f[slot], Value::Int(i as i64));
                     match body.run(m, f)? {
                         Flow::Break => break,
                         Flow::Return => return Ok(Flow::Return),

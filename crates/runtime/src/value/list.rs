@@ -3,7 +3,7 @@
 //! of a copy of the list; a write while a walk holds them copies the elements once
 //! (`Rc::make_mut`), and later writes are in place again.
 
-use std::cell::{BorrowError, BorrowMutError, Ref, RefCell, RefMut};
+use std::cell::{BorrowError, Ref, RefCell, RefMut};
 use std::rc::Rc;
 
 use super::Value;
@@ -31,11 +31,6 @@ impl ListCell {
     #[inline]
     pub fn try_borrow(&self) -> Result<Ref<'_, Vec<Value>>, BorrowError> {
         self.0.try_borrow().map(|r| Ref::map(r, |items| &**items))
-    }
-
-    #[inline]
-    pub fn try_borrow_mut(&self) -> Result<RefMut<'_, Vec<Value>>, BorrowMutError> {
-        self.0.try_borrow_mut().map(|r| RefMut::map(r, Rc::make_mut))
     }
 
     /// The elements as they are now, shared with the list until its next write.

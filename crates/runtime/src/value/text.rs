@@ -169,11 +169,6 @@ impl Text {
         ptr::copy_nonoverlapping(bytes.as_ptr(), self.bytes_ptr().add(len), bytes.len());
         self.header().len.set(len + bytes.len());
     }
-
-    /// The text as an owned `String` (one copy).
-    pub fn to_owned_string(&self) -> String {
-        self.as_str().to_owned()
-    }
 }
 
 impl Clone for Text {
@@ -238,12 +233,6 @@ impl From<&str> for Text {
 impl From<String> for Text {
     fn from(s: String) -> Text {
         Text::new(&s)
-    }
-}
-
-impl From<&String> for Text {
-    fn from(s: &String) -> Text {
-        Text::new(s)
     }
 }
 
@@ -318,13 +307,6 @@ impl fmt::Debug for Text {
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Write for Text {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.push_str(s);
-        Ok(())
     }
 }
 
