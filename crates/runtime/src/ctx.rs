@@ -199,6 +199,18 @@ impl<'h> Ctx<'h> {
         v.display_within(cap).ok_or_else(|| self.cap_error(cap))
     }
 
+    /// [`Ctx::display`] as a TEXT value: a text is shared, anything else printed in place.
+    pub(crate) fn display_value(&self, v: &crate::Value) -> Result<crate::Value> {
+        if let crate::Value::Text(s) = v {
+            return Ok(crate::Value::Text(s.clone()));
+        }
+        let cap = self.print_cap();
+        match v.display_text_within(cap) {
+            Some(t) => Ok(crate::Value::Text(t)),
+            None => Err(self.cap_error(cap)),
+        }
+    }
+
     #[cold]
     fn memory_error(&self) -> RuntimeError {
         let max = self.limits.max_memory_bytes.unwrap_or(usize::MAX);

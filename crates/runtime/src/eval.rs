@@ -254,10 +254,7 @@ impl<'p, 'h> Machine<'p, 'h> {
                 Ok(Value::list(out))
             }
             ExprKind::Map(pairs) => {
-                let mut map = crate::value::MapData::with_capacity_and_hasher(
-                    pairs.len(),
-                    Default::default(),
-                );
+                let mut map = crate::value::MapData::with_capacity(pairs.len());
                 for (k, v) in pairs {
                     let k = self.eval(k, frame)?;
                     let v = self.eval(v, frame)?;

@@ -5,10 +5,10 @@ mod file;
 mod format;
 mod json;
 mod list;
+mod map;
 mod text;
 
 use chrono::{NaiveDateTime, NaiveTime};
-use indexmap::IndexMap;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
@@ -27,7 +27,7 @@ pub use json::{
 pub use list::ListCell;
 pub use text::Text;
 pub type ListRef = Rc<ListCell>;
-pub type MapData = IndexMap<Value, Value, foldhash::fast::RandomState>;
+pub use map::MapData;
 pub type MapRef = Rc<RefCell<MapData>>;
 /// A `Collection()` created empty: the cell holds `Null` while the collection is undecided,
 /// then the LIST or KEY-VALUE its first insert made it (docs/semantics.md, "Collection").
@@ -277,6 +277,16 @@ impl Value {
         (!out.over).then_some(out.buf)
     }
 
+    /// [`Value::display_within`] as a TEXT value, built in place (no copy of a large print).
+    pub fn display_text_within(&self, cap: usize) -> Option<Text> {
+        if let Value::Text(s) = self {
+            return (s.len() <= cap).then(|| s.clone());
+        }
+        let mut out = json::Sink::new(Text::with_capacity(0), cap);
+        self.write_display_sink(&mut out);
+        (!out.over).then_some(out.buf)
+    }
+
     /// Appends this value as `+` on text shows it to `out` (in place when `out` is its
     /// text's only reference), unless `out` would pass `cap` bytes: then `out` keeps its
     /// length and the answer is `false`.
@@ -331,7 +341,7 @@ impl Value {
         !sink.over
     }
 
-    pub(crate) fn write_display_sink(&self, out: &mut json::Sink) {
+    pub(crate) fn write_display_sink<B: json::Buf>(&self, out: &mut json::Sink<B>) {
         match self {
             Value::Text(s) => out.push_str(s),
             Value::List(items) => {

@@ -63,7 +63,7 @@ fn to_string(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     if args.len() < 2 {
         return Ok(match v {
             Value::Text(_) => v.clone(),
-            other => Value::text(ctx.display(other)?),
+            other => ctx.display_value(other)?,
         });
     }
     let typed = match v {

@@ -485,10 +485,7 @@ fn expr_inner(e: Expr) -> X {
         ExprKind::Map(pairs) => {
             let pairs: Box<[(X, X)]> = pairs.into_iter().map(|(k, v)| (expr(k), expr(v))).collect();
             x(move |m, f| {
-                let mut map = crate::value::MapData::with_capacity_and_hasher(
-                    pairs.len(),
-                    Default::default(),
-                );
+                let mut map = crate::value::MapData::with_capacity(pairs.len());
                 for (k, v) in pairs.iter() {
                     let k = k(m, f)?;
                     let v = v(m, f)?;

@@ -80,14 +80,12 @@ impl Machine<'_, '_> {
             }
             (l, Value::Text(b)) => {
                 let cap = self.ctx.print_cap();
-                let mut s = match l.display_within(cap) {
-                    Some(s) => s,
-                    None => return Err(self.ctx.cap_error(cap)),
+                let mut s = match l.display_text_within(cap) {
+                    Some(s) if b.len() <= cap - s.len() => s,
+                    _ => return Err(self.ctx.cap_error(cap)),
                 };
-                if !Value::Text(b).write_display_within(&mut s, cap) {
-                    return Err(self.ctx.cap_error(cap));
-                }
-                Ok(Value::from(s))
+                s.push_str(&b);
+                Ok(Value::Text(s))
             }
             (l, r) => match (l.as_f64(), r.as_f64()) {
                 (Some(a), Some(b)) => decimal(a + b),

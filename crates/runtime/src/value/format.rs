@@ -1,6 +1,6 @@
 //! Printing scalars: decimals Java-style, dates in Zoho's default layout.
 
-use super::json::Sink;
+use super::json::{Buf, Sink};
 use super::Value;
 use chrono::{NaiveDateTime, NaiveTime};
 
@@ -60,7 +60,7 @@ pub(super) fn write_scalar_string(v: &Value, out: &mut String) {
 }
 
 /// Writes a non-collection value as `info` shows it.
-pub(super) fn write_scalar(v: &Value, out: &mut Sink) {
+pub(super) fn write_scalar<B: Buf>(v: &Value, out: &mut Sink<B>) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -25,16 +25,54 @@ pub fn to_json_string_within(v: &Value, cap: usize) -> Option<String> {
     (!out.over).then_some(out.buf)
 }
 
+/// What a [`Sink`] writes into: a `String` for messages and the host, a [`Text`] for values a
+/// script gets back (`toString()` of a 4 MB map is then built once, not built and copied).
+pub(crate) trait Buf {
+    fn len(&self) -> usize;
+    fn push_str(&mut self, s: &str);
+    fn push_ascii(&mut self, c: u8);
+}
+
+impl Buf for String {
+    #[inline]
+    fn len(&self) -> usize {
+        String::len(self)
+    }
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s)
+    }
+    #[inline]
+    fn push_ascii(&mut self, c: u8) {
+        self.push(c as char)
+    }
+}
+
+impl Buf for Text {
+    #[inline]
+    fn len(&self) -> usize {
+        Text::len(self)
+    }
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        Text::push_str(self, s)
+    }
+    #[inline]
+    fn push_ascii(&mut self, c: u8) {
+        Text::push_ascii(self, c)
+    }
+}
+
 /// A text being printed that refuses to grow past `cap` bytes: once a piece does not fit,
 /// `over` is set and everything after it is dropped.
-pub(crate) struct Sink {
-    pub(crate) buf: String,
+pub(crate) struct Sink<B: Buf = String> {
+    pub(crate) buf: B,
     cap: usize,
     pub(crate) over: bool,
 }
 
-impl Sink {
-    pub(crate) fn new(buf: String, cap: usize) -> Sink {
+impl<B: Buf> Sink<B> {
+    pub(crate) fn new(buf: B, cap: usize) -> Sink<B> {
         Sink { buf, cap, over: false }
     }
 
@@ -54,11 +92,11 @@ impl Sink {
             self.over = true;
             return;
         }
-        self.buf.push(c as char);
+        self.buf.push_ascii(c);
     }
 }
 
-fn write_str(s: &str, out: &mut Sink) {
+fn write_str<B: Buf>(s: &str, out: &mut Sink<B>) {
     out.push(b'"');
     // Runs of characters that need no escaping are copied whole.
     let bytes = s.as_bytes();
@@ -98,7 +136,7 @@ fn write_str(s: &str, out: &mut Sink) {
 /// uses the run's limits instead and fails with a limit error.
 pub(crate) const MAX_PRINT_BYTES: usize = 64 * 1024 * 1024;
 
-pub(crate) fn write_json(v: &Value, out: &mut Sink, depth: usize) {
+pub(crate) fn write_json<B: Buf>(v: &Value, out: &mut Sink<B>, depth: usize) {
     write_json_in(v, out, depth, &mut Vec::new());
 }
 
@@ -112,7 +150,7 @@ fn addr(v: &Value) -> Option<usize> {
 }
 
 /// Writes `v`; a collection that contains itself prints `null` where it recurs.
-fn write_json_in(v: &Value, out: &mut Sink, depth: usize, ancestors: &mut Vec<usize>) {
+fn write_json_in<B: Buf>(v: &Value, out: &mut Sink<B>, depth: usize, ancestors: &mut Vec<usize>) {
     if let Value::Coll(_) = v {
         return write_json_in(&v.settled(), out, depth, ancestors);
     }
@@ -394,14 +432,15 @@ impl<'de> Visitor<'de> for JsonSeed<'_> {
         Ok(Value::list(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
-        let mut map =
-            MapData::with_capacity_and_hasher(access.size_hint().unwrap_or(0), Default::default());
+        // Pairs are gathered first so that the map is allocated once, at its exact size.
+        let mut pairs: smallvec::SmallVec<[(Value, Value); 16]> = smallvec::SmallVec::new();
         while let Some(k) = access.next_key_seed(KeySeed(self.0))? {
             let v = access.next_value_seed(self)?;
             self.0.element()?;
-            map.insert(Value::Text(k), v);
+            pairs.push((Value::Text(k), v));
         }
-        map.shrink_to_fit();
+        let mut map = MapData::with_capacity(pairs.len());
+        map.extend(pairs);
         Ok(Value::map(map))
     }
 }

@@ -108,22 +108,41 @@ impl Text {
 
     /// Appends `s`, in place when this text is the only reference and has room; else it
     /// grows (doubling) or, when shared, first becomes a copy of its own.
+    #[inline]
     pub fn push_str(&mut self, s: &str) {
-        let len = self.len();
-        let needed = match len.checked_add(s.len()) {
+        self.make_room(s.len());
+        // SAFETY: `make_room` left the text unique with room for `s`, which is UTF-8.
+        unsafe { self.append_unchecked(s.as_bytes()) };
+    }
+
+    /// Appends one ASCII byte (JSON punctuation), as [`Text::push_str`].
+    #[inline]
+    pub fn push_ascii(&mut self, b: u8) {
+        assert!(b.is_ascii(), "push_ascii takes ASCII");
+        self.make_room(1);
+        // SAFETY: unique with room for one byte; an ASCII byte is a whole character.
+        unsafe { self.append_unchecked(&[b]) };
+    }
+
+    /// Makes this text unique with room for `extra` more bytes.
+    #[inline(always)]
+    fn make_room(&mut self, extra: usize) {
+        let h = self.header();
+        if h.count.get() != 1 || h.cap - h.len.get() < extra {
+            self.grow(extra);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, extra: usize) {
+        let needed = match self.len().checked_add(extra) {
             Some(n) => n,
             None => capacity_overflow(),
         };
-        if !self.is_unique() || needed > self.capacity() {
-            let cap = if self.is_unique() {
-                needed.max(self.capacity().saturating_mul(2))
-            } else {
-                needed
-            };
-            self.reserve_exact_unique(cap);
-        }
-        // SAFETY: unique, and the capacity covers `len + s.len()`.
-        unsafe { self.append_unchecked(s.as_bytes()) };
+        let cap =
+            if self.is_unique() { needed.max(self.capacity().saturating_mul(2)) } else { needed };
+        self.reserve_exact_unique(cap);
     }
 
     /// Shortens to `len` bytes (a character boundary); copies first when shared.

@@ -37,7 +37,7 @@ pub(super) fn get_as_string(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> 
     Ok(match get(ctx, args)? {
         Value::Null => Value::Null,
         t @ Value::Text(_) => t,
-        v => Value::text(ctx.display(&v)?),
+        v => ctx.display_value(&v)?,
     })
 }
 
@@ -138,7 +138,8 @@ fn delete_values(recv: &Value, gone: &[Value], name: &str) -> Result<Value> {
         }),
         Value::Map(m) => with_entries(m, |e| {
             for x in gone {
-                if let Some(i) = e.values().position(|v| v == x) {
+                let found = e.values().position(|v| v == x);
+                if let Some(i) = found {
                     e.shift_remove_index(i);
                 }
             }
@@ -313,7 +314,7 @@ pub(super) fn intersect(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
             let common: MapData = a
                 .borrow()
                 .iter()
-                .filter(|(k, v)| b.get(*k) == Some(*v))
+                .filter(|(k, v)| b.get(k) == Some(*v))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             Ok(Value::map(common))
