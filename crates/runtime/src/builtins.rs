@@ -388,6 +388,68 @@ pub(crate) fn call(
     fail(format!("function '{name}' is not applicable to a {} value", r.ty().name()))
 }
 
+/// What one call site learnt about its builtin: the receiver type it last saw and the
+/// candidate that type resolved to. Dispatch depends only on the receiver's type (see
+/// [`call`]), so while the type repeats — in a loop it always does — the candidate scan is
+/// skipped.
+#[derive(Default)]
+pub(crate) struct Site(std::cell::Cell<Option<(u32, &'static Builtin)>>);
+
+/// The receiver's type as the site cache keys it (`NO_ARGS` for a call without arguments).
+#[inline(always)]
+fn recv_tag(args: &[Value]) -> u32 {
+    match args.first() {
+        None => NO_ARGS,
+        Some(v) => match v {
+            Value::Null => 0,
+            Value::Bool(_) => 1,
+            Value::Int(_) => 2,
+            Value::Dec(_) => 3,
+            Value::Text(_) => 4,
+            Value::Date(_) => 5,
+            Value::DateTime(_) => 6,
+            Value::Time(_) => 7,
+            Value::List(_) => 8,
+            Value::Map(_) => 9,
+            // Never cached: an undecided collection dispatches by what it holds.
+            Value::Coll(_) => u32::MAX,
+            Value::File(_) => 11,
+        },
+    }
+}
+
+const NO_ARGS: u32 = 12;
+
+/// [`call`] through a call site's cache: the same builtin, arity check and budgets.
+#[inline]
+pub(crate) fn call_at(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    cands: &'static Candidates,
+    site: &Site,
+    args: &[Value],
+) -> Result<Value> {
+    let tag = recv_tag(args);
+    if let Some((seen, b)) = site.0.get() {
+        if seen == tag {
+            let n = if b.recv == Recv::None { args.len() } else { args.len() - 1 };
+            return call_checked(ctx, name, b, args, n);
+        }
+    }
+    if tag != u32::MAX {
+        if let Some(b) = resolve(cands, args) {
+            site.0.set(Some((tag, b)));
+        }
+    }
+    call(ctx, name, cands, args)
+}
+
+/// The candidate [`call`] picks without converting the receiver, if any.
+fn resolve(cands: &'static Candidates, args: &[Value]) -> Option<&'static Builtin> {
+    let recv = args.first();
+    cands.iter().copied().find(|b| b.recv == Recv::None || recv.is_some_and(|r| b.recv.accepts(r)))
+}
+
 #[inline]
 fn call_checked(
     ctx: &mut Ctx<'_>,

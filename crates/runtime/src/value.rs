@@ -300,6 +300,15 @@ impl Value {
                 out.push_str(s);
                 true
             }
+            Value::Int(n) => {
+                let mut buf = itoa::Buffer::new();
+                let digits = buf.format(*n);
+                if digits.len() > room {
+                    return false;
+                }
+                out.push_str(digits);
+                true
+            }
             _ => {
                 let mut tmp = String::new();
                 if !self.write_display_within(&mut tmp, room) {

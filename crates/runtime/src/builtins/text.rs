@@ -89,6 +89,58 @@ fn recv<'a>(args: &'a [Value], f: &str) -> Result<&'a str> {
     }
 }
 
+/// Substring search with `memchr`'s vectorised searchers (std's `str::find` sets up a
+/// Two-Way searcher per call, which dominated short-text workloads). Byte offsets; a match of
+/// a non-empty UTF-8 needle in UTF-8 text always starts and ends on character boundaries.
+mod search {
+    use memchr::memmem;
+
+    /// Byte offset of the first occurrence of `needle` (`Some(0)` for an empty needle).
+    #[inline]
+    pub(super) fn find(s: &str, needle: &str) -> Option<usize> {
+        match needle.as_bytes() {
+            [] => Some(0),
+            [b] => memchr::memchr(*b, s.as_bytes()),
+            n => memmem::find(s.as_bytes(), n),
+        }
+    }
+
+    #[inline]
+    pub(super) fn contains(s: &str, needle: &str) -> bool {
+        find(s, needle).is_some()
+    }
+
+    /// Byte offsets of the non-overlapping occurrences of a non-empty `needle`, left to right.
+    pub(super) fn positions<'a>(s: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+        debug_assert!(!needle.is_empty());
+        memmem::find_iter(s.as_bytes(), needle.as_bytes())
+    }
+
+    /// `s` with the first `limit` occurrences of a non-empty `needle` replaced by `rep`.
+    pub(super) fn replace(s: &str, needle: &str, rep: &str, limit: usize) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut last = 0;
+        for at in positions(s, needle).take(limit) {
+            out.push_str(&s[last..at]);
+            out.push_str(rep);
+            last = at + needle.len();
+        }
+        out.push_str(&s[last..]);
+        out
+    }
+
+    /// The pieces of `s` between occurrences of a non-empty `sep` (as `str::split`).
+    pub(super) fn split<'a>(s: &'a str, sep: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let mut last = 0;
+        positions(s, sep).map(Some).chain(std::iter::once(None)).map(move |at| {
+            let end = at.unwrap_or(s.len());
+            let piece = &s[last..end];
+            last = end + sep.len();
+            piece
+        })
+    }
+}
+
 /// Argument `i` as text (numbers and other scalars are printed).
 fn text_arg<'a>(args: &'a [Value], i: usize, f: &str) -> Result<Cow<'a, str>> {
     match args.get(i) {
@@ -359,14 +411,14 @@ fn get_suffix_ignore_case(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 /// <https://www.zoho.com/creator/newhelp/script/built-in-functions/built-in-function-string.html>
 fn contains(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let s = recv(args, "contains")?;
-    Ok(Value::Bool(s.contains(text_arg(args, 1, "contains")?.as_ref())))
+    Ok(Value::Bool(search::contains(s, &text_arg(args, 1, "contains")?)))
 }
 
 /// `notContains(s)`: negation of `contains`.
 /// <https://www.zoho.com/deluge/help/functions-returning-boolean.html>
 fn not_contains(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let s = recv(args, "notContains")?;
-    Ok(Value::Bool(!s.contains(text_arg(args, 1, "notContains")?.as_ref())))
+    Ok(Value::Bool(!search::contains(s, &text_arg(args, 1, "notContains")?)))
 }
 
 /// `containsIgnoreCase(s)`.
@@ -427,7 +479,7 @@ fn equals_ignore_case(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 fn index_of(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let s = recv(args, "indexOf")?;
     let needle = text_arg(args, 1, "indexOf")?;
-    Ok(match s.find(needle.as_ref()) {
+    Ok(match search::find(s, &needle) {
         Some(b) => int(char_index(s, b)),
         None => Value::Int(-1),
     })
@@ -452,7 +504,7 @@ fn get_occurence_count(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     if needle.is_empty() {
         return Ok(Value::Int(0));
     }
-    Ok(int(s.matches(needle.as_ref()).count()))
+    Ok(int(search::positions(s, &needle).count()))
 }
 
 // ---------------------------------------------------------------------------
@@ -737,15 +789,11 @@ fn replace_impl(
             let re = ctx.regex("", false)?.clone();
             return regex_replace(ctx, s, &re, &rep, 0, all, args, true);
         }
-        if !s.contains(search.as_ref()) {
+        if !search::contains(s, &search) {
             return Ok(args[0].clone());
         }
-        check_replace_size(ctx, s, rep.len(), 0, || s.matches(search.as_ref()).count())?;
-        let out = if all {
-            s.replace(search.as_ref(), &rep)
-        } else {
-            s.replacen(search.as_ref(), &rep, 1)
-        };
+        check_replace_size(ctx, s, rep.len(), 0, || search::positions(s, &search).count())?;
+        let out = search::replace(s, &search, &rep, if all { usize::MAX } else { 1 });
         return Ok(Value::text(out));
     }
     let pattern: Cow<'_, str> = if literal {
@@ -816,10 +864,10 @@ fn replace_first_ignore_case(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value>
 fn remove(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let s = recv(args, "remove")?;
     let needle = text_arg(args, 1, "remove")?;
-    if needle.is_empty() || !s.contains(needle.as_ref()) {
+    if needle.is_empty() || !search::contains(s, &needle) {
         return Ok(args[0].clone());
     }
-    Ok(Value::text(s.replace(needle.as_ref(), "")))
+    Ok(Value::text(search::replace(s, &needle, "", usize::MAX)))
 }
 
 /// `removeFirstOccurence(s)`: removes the first occurrence of `s`.
@@ -1051,13 +1099,13 @@ fn is_ascii(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
 fn to_list(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let s = recv(args, "toList")?;
     let sep = if args.len() > 1 { text_arg(args, 1, "toList")? } else { Cow::Borrowed("") };
-    if sep.is_empty() || !s.contains(sep.as_ref()) {
+    if sep.is_empty() || !search::contains(s, &sep) {
         return Ok(Value::list(vec![args[0].clone()]));
     }
-    let count = s.matches(sep.as_ref()).count() + 1;
+    let count = search::positions(s, &sep).count() + 1;
     ctx.check_collection_len(count)?;
     let mut items = Vec::with_capacity(count);
-    items.extend(s.split(sep.as_ref()).map(Value::text));
+    items.extend(search::split(s, &sep).map(Value::text));
     Ok(Value::list(items))
 }
 
@@ -1562,5 +1610,22 @@ mod tests {
         let mut ctx = Ctx::new(&mut host, Limits::default(), "UTC".into(), 1);
         assert!(super::length(&mut ctx, &[Value::Int(1)]).is_err());
         assert!(super::trim(&mut ctx, &[]).is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, failure_persistence: None, ..Default::default() })]
+        /// The memchr-based search agrees with std's `str` methods on any text (ASCII-heavy
+        /// alphabet with multi-byte characters, so matches overlap and straddle characters).
+        #[test]
+        fn search_agrees_with_std(s in "[ab-é€]{0,40}", needle in "[ab-é€]{1,4}", rep in "[xé]{0,3}") {
+            proptest::prop_assert_eq!(super::search::find(&s, &needle), s.find(needle.as_str()));
+            proptest::prop_assert_eq!(super::search::contains(&s, &needle), s.contains(needle.as_str()));
+            proptest::prop_assert_eq!(super::search::positions(&s, &needle).count(), s.matches(needle.as_str()).count());
+            proptest::prop_assert_eq!(super::search::replace(&s, &needle, &rep, usize::MAX), s.replace(needle.as_str(), &rep));
+            proptest::prop_assert_eq!(super::search::replace(&s, &needle, &rep, 1), s.replacen(needle.as_str(), &rep, 1));
+            let ours: Vec<&str> = super::search::split(&s, &needle).collect();
+            let std: Vec<&str> = s.split(needle.as_str()).collect();
+            proptest::prop_assert_eq!(ours, std);
+        }
     }
 }

@@ -514,6 +514,7 @@ fn expr_inner(e: Expr) -> X {
         }
         ExprKind::Builtin { name, cands, args } => {
             let args = exprs(args);
+            let site = builtins::Site::default();
             x(move |m, f| {
                 let base = m.stack.len();
                 for a in args.iter() {
@@ -525,7 +526,7 @@ fn expr_inner(e: Expr) -> X {
                         }
                     }
                 }
-                let res = builtins::call(&mut m.ctx, &name, cands, &m.stack[base..]);
+                let res = builtins::call_at(&mut m.ctx, &name, cands, &site, &m.stack[base..]);
                 m.stack.truncate(base);
                 res.map_err(|e| e.at(span))
             })

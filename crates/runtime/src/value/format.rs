@@ -44,11 +44,8 @@ pub fn format_time(t: &NaiveTime) -> String {
 
 /// Writes a non-collection value as `info` shows it, straight into a `String`.
 pub(super) fn write_scalar_string(v: &Value, out: &mut String) {
-    use std::fmt::Write;
     match v {
-        Value::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
+        Value::Int(n) => out.push_str(itoa::Buffer::new().format(*n)),
         Value::Text(s) => out.push_str(s),
         Value::List(_) | Value::Map(_) | Value::Coll(_) => out.push_str(&v.to_display()),
         other => {
@@ -64,13 +61,7 @@ pub(super) fn write_scalar<B: Buf>(v: &Value, out: &mut Sink<B>) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(n) => {
-            let mut buf = [0u8; 20];
-            let mut w = &mut buf[..];
-            let _ = std::io::Write::write_fmt(&mut w, format_args!("{n}"));
-            let used = 20 - w.len();
-            out.push_str(std::str::from_utf8(&buf[..used]).unwrap_or("0"));
-        }
+        Value::Int(n) => out.push_str(itoa::Buffer::new().format(*n)),
         Value::Dec(d) => out.push_str(&format_decimal(*d)),
         Value::Text(s) => out.push_str(s),
         Value::Date(d) => out.push_str(&format_date(d)),

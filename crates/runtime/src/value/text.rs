@@ -4,7 +4,7 @@
 //! `Rc<String>` took two allocations per text (the counted box, then the bytes) and two
 //! pointer hops to reach the bytes; map keys are texts, so every probe of a large map paid a
 //! cache miss for the second hop. Here the bytes follow the header, a short key costs one
-//! 32-byte block instead of 48 + 16, and a unique text grows in place (`x = x + …`) as a
+//! 24-byte block instead of 48 + 16, and a unique text grows in place (`x = x + …`) as a
 //! `String` would; a shared one is copied first (clone-on-write, as `Rc::make_mut`).
 
 use std::alloc::{self, Layout};
@@ -14,21 +14,29 @@ use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::ptr::{self, NonNull};
 
+/// 12 bytes: with 32-bit fields a text of up to 12 bytes (most map keys and field values)
+/// fits mimalloc's 24-byte size class instead of 32. Texts are capped far below 4 GB by the
+/// run's text limit (64 MB by default); past `u32::MAX` bytes growing fails as an overflow.
 #[repr(C)]
 struct Header {
-    count: Cell<usize>,
-    len: Cell<usize>,
-    cap: usize,
+    count: Cell<u32>,
+    len: Cell<u32>,
+    cap: u32,
 }
 
 const HEADER: usize = std::mem::size_of::<Header>();
+/// The largest capacity a header can record.
+const MAX_CAP: usize = u32::MAX as usize;
 
 pub struct Text {
     ptr: NonNull<Header>,
 }
 
 fn layout(cap: usize) -> Layout {
-    match HEADER.checked_add(cap).and_then(|size| Layout::from_size_align(size, 8).ok()) {
+    if cap > MAX_CAP {
+        capacity_overflow()
+    }
+    match Layout::from_size_align(HEADER + cap, std::mem::align_of::<Header>()).ok() {
         Some(l) => l,
         None => capacity_overflow(),
     }
@@ -48,7 +56,7 @@ impl Text {
         let Some(ptr) = NonNull::new(raw) else { alloc::handle_alloc_error(layout) };
         // SAFETY: `ptr` is a fresh allocation big enough for the header.
         unsafe {
-            ptr.as_ptr().write(Header { count: Cell::new(1), len: Cell::new(0), cap });
+            ptr.as_ptr().write(Header { count: Cell::new(1), len: Cell::new(0), cap: cap as u32 });
         }
         Text { ptr }
     }
@@ -74,7 +82,7 @@ impl Text {
 
     #[inline]
     pub fn len(&self) -> usize {
-        self.header().len.get()
+        self.header().len.get() as usize
     }
 
     #[inline]
@@ -83,7 +91,7 @@ impl Text {
     }
 
     pub fn capacity(&self) -> usize {
-        self.header().cap
+        self.header().cap as usize
     }
 
     #[inline]
@@ -128,7 +136,7 @@ impl Text {
     #[inline(always)]
     fn make_room(&mut self, extra: usize) {
         let h = self.header();
-        if h.count.get() != 1 || h.cap - h.len.get() < extra {
+        if h.count.get() != 1 || ((h.cap - h.len.get()) as usize) < extra {
             self.grow(extra);
         }
     }
@@ -140,8 +148,11 @@ impl Text {
             Some(n) => n,
             None => capacity_overflow(),
         };
-        let cap =
-            if self.is_unique() { needed.max(self.capacity().saturating_mul(2)) } else { needed };
+        let cap = if self.is_unique() {
+            needed.max(self.capacity().saturating_mul(2).min(MAX_CAP))
+        } else {
+            needed
+        };
         self.reserve_exact_unique(cap);
     }
 
@@ -154,7 +165,7 @@ impl Text {
         if !self.is_unique() {
             self.reserve_exact_unique(self.len());
         }
-        self.header().len.set(len);
+        self.header().len.set(len as u32);
     }
 
     /// Makes this text unique with capacity `cap` (≥ its length).
@@ -171,7 +182,7 @@ impl Text {
             };
             self.ptr = ptr;
             // SAFETY: the header moved with the block; only its capacity changes.
-            unsafe { (*ptr.as_ptr()).cap = cap };
+            unsafe { (*ptr.as_ptr()).cap = cap as u32 };
             return;
         }
         let mut copy = Text::with_capacity(cap);
@@ -186,7 +197,7 @@ impl Text {
     unsafe fn append_unchecked(&mut self, bytes: &[u8]) {
         let len = self.len();
         ptr::copy_nonoverlapping(bytes.as_ptr(), self.bytes_ptr().add(len), bytes.len());
-        self.header().len.set(len + bytes.len());
+        self.header().len.set((len + bytes.len()) as u32);
     }
 }
 
