@@ -96,12 +96,29 @@ impl<B: Buf> Sink<B> {
     }
 }
 
+/// Bytes a JSON string cannot hold as they are: `"`, `\` and control characters. One table
+/// load per byte instead of a chain of compares (`toString()` of records is mostly this loop).
+static ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 fn write_str<B: Buf>(s: &str, out: &mut Sink<B>) {
     out.push(b'"');
     // Runs of characters that need no escaping are copied whole.
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        if !ESCAPED[b as usize] {
+            continue;
+        }
         let esc: &str = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
