@@ -208,14 +208,24 @@ impl<'s> Parser<'s> {
     }
 
     /// The `n`-th token ahead (0 = next), or `None` at the end.
+    #[inline]
     fn peek_n(&mut self, n: usize) -> Option<&Token<'s>> {
         self.work.steps += 1;
+        if n >= self.buf.len() && !self.fill(n) {
+            return None;
+        }
+        self.buf.get(n).map(|(t, _)| t)
+    }
+
+    /// Pulls tokens until the `n`-th one ahead is buffered; `false` at the end of input.
+    #[inline(never)]
+    fn fill(&mut self, n: usize) -> bool {
         while self.buf.len() <= n {
-            let tok = self.pull()?;
+            let Some(tok) = self.pull() else { return false };
             self.buf.push_back(tok);
         }
         self.work.max_lookahead = self.work.max_lookahead.max(self.buf.len());
-        self.buf.get(n).map(|(t, _)| t)
+        true
     }
 
     fn peek(&mut self) -> Option<&Token<'s>> {
@@ -232,8 +242,16 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// Is the next token `tok`? Meant for tokens without a payload (punctuation), so the
+    /// kinds alone are compared.
     fn at(&mut self, tok: &Token<'_>) -> bool {
-        self.peek() == Some(tok)
+        self.at_n(0, tok)
+    }
+
+    /// [`Parser::at`] for the `n`-th token ahead.
+    fn at_n(&mut self, n: usize, tok: &Token<'_>) -> bool {
+        debug_assert!(!tok.has_payload());
+        self.peek_n(n).is_some_and(|t| std::mem::discriminant(t) == std::mem::discriminant(tok))
     }
 
     fn at_eof(&mut self) -> bool {
