@@ -56,8 +56,9 @@ struct Index {
 /// Compiles the files of a project together: one function index, so any file may call a
 /// function any other file defines. The first definition of a name (in file order, then
 /// source order) is the one that runs; later ones are reported.
-/// `check_only`: report diagnostics but keep no code (each statement's IR is dropped as soon
-/// as it is built), so checking a huge file holds its syntax tree only.
+/// `check_only`: report diagnostics but keep no code: every name and call is resolved and
+/// checked as for running, but the IR is left hollow (see `FnCompiler::check_only`), so
+/// checking a huge file holds its syntax tree only and spends no time building code.
 pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
     let mut index = Index {
         by_name: FxHashMap::default(),
@@ -108,9 +109,9 @@ pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
             let param_types: Vec<String> =
                 f.params.iter().map(|p| p.ty.name.to_ascii_lowercase().into()).collect();
             let mut c = FnCompiler::new(&index, &params, &mut diags, unit.base);
+            c.check_only = check_only;
             c.collect_block(&f.body.stmts);
-            let body =
-                if check_only { c.check_block(&f.body.stmts) } else { c.block(&f.body.stmts) };
+            let body = c.block(&f.body.stmts);
             let slots = c.slot_names;
             functions.push(Function {
                 name: f.qualified_name(),
@@ -124,12 +125,9 @@ pub(crate) fn compile(units: &[Unit<'_>], check_only: bool) -> Compiled {
         let main = (!unit.program.stmts.is_empty()).then(|| {
             let mut c = FnCompiler::new(&index, &[], &mut diags, unit.base);
             c.in_main = true;
+            c.check_only = check_only;
             c.collect_block(&unit.program.stmts);
-            let body = if check_only {
-                c.check_block(&unit.program.stmts)
-            } else {
-                c.block(&unit.program.stmts)
-            };
+            let body = c.block(&unit.program.stmts);
             Function {
                 name: "main".into(),
                 file: file as u32,
@@ -163,6 +161,11 @@ struct FnCompiler<'a> {
     /// Variables whose every assignment is a literal of one type (`Some`), or that are
     /// assigned something else too (`None`).
     var_types: FxHashMap<ast::Name, Option<crate::Type>>,
+    /// Diagnostics only (`dg check`, the language server): every node is still visited in
+    /// the same order, so the same diagnostics come out, but blocks, argument lists and
+    /// operator trees are not built: their parts are compiled and dropped at once and the
+    /// node becomes [`hollow`]. Nothing may read the IR of a check-only compilation.
+    check_only: bool,
 }
 
 impl<'a> FnCompiler<'a> {
@@ -181,6 +184,7 @@ impl<'a> FnCompiler<'a> {
             reported: Default::default(),
             base,
             var_types: FxHashMap::default(),
+            check_only: false,
         };
         for p in params {
             c.declare(p);
@@ -393,16 +397,16 @@ impl<'a> FnCompiler<'a> {
 
     // ---- pass 2: statements ----
 
-    /// Compiles top-level statements for their diagnostics only, keeping nothing.
-    fn check_block(&mut self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
-        for s in stmts.iter().filter(|s| !is_empty_stmt(s)) {
-            drop(self.stmt(s));
-        }
-        Vec::new()
-    }
-
     fn block(&mut self, stmts: &[ast::Stmt]) -> Vec<Stmt> {
-        stmts.iter().filter(|s| !is_empty_stmt(s)).map(|s| self.stmt(s)).collect()
+        let stmts = stmts.iter().filter(|s| !is_empty_stmt(s));
+        if self.check_only {
+            // For the diagnostics only: keep nothing.
+            for s in stmts {
+                drop(self.stmt(s));
+            }
+            return Vec::new();
+        }
+        stmts.map(|s| self.stmt(s)).collect()
     }
 
     fn stmt(&mut self, s: &ast::Stmt) -> Stmt {
@@ -420,6 +424,16 @@ impl<'a> FnCompiler<'a> {
             S::Return(e) => StmtKind::Return(e.as_ref().map(|e| self.expr(e))),
             S::Break => StmtKind::Break,
             S::Continue => StmtKind::Continue,
+            S::If(i) if self.check_only => {
+                for (c, b) in i.branches.iter() {
+                    drop(self.expr(c));
+                    self.block(&b.stmts);
+                }
+                if let Some(b) = &i.otherwise {
+                    self.block(&b.stmts);
+                }
+                StmtKind::Break
+            }
             S::If(i) => {
                 let branches =
                     i.branches.iter().map(|(c, b)| (self.expr(c), self.block(&b.stmts))).collect();
@@ -465,6 +479,11 @@ impl<'a> FnCompiler<'a> {
             A::Field(obj, name) if matches!(&obj.kind, A::Var(id) if id.is("input") && !self.slots.contains_key(&id.name)) => {
                 StmtKind::SetInput(name.name.as_str().into(), self.expr(value))
             }
+            A::Field(obj, _) if self.check_only => {
+                drop(self.expr(obj));
+                drop(self.expr(value));
+                StmtKind::Break
+            }
             A::Field(obj, name) => StmtKind::SetField(
                 self.expr(obj),
                 Value::text(name.name.as_str()),
@@ -503,6 +522,12 @@ impl<'a> FnCompiler<'a> {
     // ---- expressions ----
 
     fn exprs(&mut self, es: &[ast::Expr]) -> Vec<Expr> {
+        if self.check_only {
+            for e in es {
+                drop(self.expr(e));
+            }
+            return Vec::new();
+        }
         es.iter().map(|e| self.expr(e)).collect()
     }
 
@@ -520,6 +545,7 @@ impl<'a> FnCompiler<'a> {
             A::Bool(b) => ExprKind::Const(Value::Bool(*b)),
             A::Int(n) => ExprKind::Const(Value::Int(*n)),
             A::Dec(d) => ExprKind::Const(Value::Dec(*d)),
+            A::Text(_) if self.check_only => hollow(),
             A::Text(s) => ExprKind::Const(Value::text(s.as_str())),
             // A single-quoted literal that is a valid date is a date; anything else is text
             // (Zoho's own templates write `'success'` and `''`).
@@ -537,6 +563,13 @@ impl<'a> FnCompiler<'a> {
             },
             A::Var(id) => self.var(id),
             A::List(items) => ExprKind::List(self.exprs(items)),
+            A::Map(pairs) if self.check_only => {
+                for (k, v) in pairs.iter() {
+                    drop(self.expr(k));
+                    drop(self.expr(v));
+                }
+                hollow()
+            }
             A::Map(pairs) => {
                 ExprKind::Map(pairs.iter().map(|(k, v)| (self.expr(k), self.expr(v))).collect())
             }
@@ -561,7 +594,16 @@ impl<'a> FnCompiler<'a> {
                 if let Some(k) = self.fetch_expr(e) {
                     return Expr { kind: k, span: self.global(span) };
                 }
-                ExprKind::Index(Box::new(self.expr(recv)), Box::new(self.expr(idx)))
+                let (recv, idx) = (self.expr(recv), self.expr(idx));
+                if self.check_only {
+                    hollow()
+                } else {
+                    ExprKind::Index(Box::new(recv), Box::new(idx))
+                }
+            }
+            A::Unary(_, x) if self.check_only => {
+                drop(self.expr(x));
+                hollow()
             }
             A::Unary(op, x) => {
                 let x = Box::new(self.expr(x));
@@ -570,6 +612,11 @@ impl<'a> FnCompiler<'a> {
                     UnOp::Plus => return *x,
                     UnOp::Not => ExprKind::Not(x),
                 }
+            }
+            A::Binary(_, l, r) if self.check_only => {
+                drop(self.expr(l));
+                drop(self.expr(r));
+                hollow()
             }
             A::Binary(op, l, r) => {
                 let (l, r) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
@@ -678,7 +725,11 @@ impl<'a> FnCompiler<'a> {
                 return ExprKind::Const(Value::Null);
             }
         }
-        ExprKind::Field(Box::new(self.expr(recv)), Value::text(name.name.as_str()))
+        let recv = self.expr(recv);
+        if self.check_only {
+            return hollow();
+        }
+        ExprKind::Field(Box::new(recv), Value::text(name.name.as_str()))
     }
 
     fn user_call(&mut self, qualified: &str, args: &[ast::Expr], span: Span) -> Option<ExprKind> {
@@ -785,6 +836,19 @@ impl<'a> FnCompiler<'a> {
         // `c.insert("k": v)` runs a row of its own, so that an undecided `Collection()`
         // becomes key-value and an index-value one refuses the pair.
         let cands = if pair_insert { builtins::pair_insert() } else { cands };
+        if self.check_only {
+            drop(self.expr(recv));
+            for a in args {
+                match &a.kind {
+                    A::Pair(k, v) => {
+                        drop(self.expr(k));
+                        drop(self.expr(v));
+                    }
+                    _ => drop(self.expr(a)),
+                }
+            }
+            return hollow();
+        }
         let mut all = Vec::with_capacity(args.len() + 1);
         all.push(self.expr(recv));
         for a in args {
@@ -819,6 +883,12 @@ impl<'a> FnCompiler<'a> {
             }
         };
         match lower.as_str() {
+            "if" | "ifnull" if self.check_only => {
+                if want(self, if lower == "if" { 3..=3 } else { 2..=2 }) {
+                    self.exprs(args);
+                }
+                hollow()
+            }
             "if" if want(self, 3..=3) => {
                 let [a, b, c] = [&args[0], &args[1], &args[2]].map(|e| self.expr(e));
                 ExprKind::If(Box::new([a, b, c]))
@@ -884,7 +954,11 @@ impl<'a> FnCompiler<'a> {
                     } else if let Some(first) = args.first() {
                         self.check_receiver(first, name, cands);
                     }
-                    ExprKind::Builtin { name: lower.into(), cands, args: self.exprs(args) }
+                    let args = self.exprs(args);
+                    if self.check_only {
+                        return hollow();
+                    }
+                    ExprKind::Builtin { name: lower.into(), cands, args }
                 }
                 None => {
                     self.unknown_function(name);
@@ -938,6 +1012,9 @@ impl<'a> FnCompiler<'a> {
             let key = entry.key.to_ascii_lowercase().replace(' ', "-");
             // `type: GET`: a bare word that is not a variable is its own text.
             let value = match &entry.value.kind {
+                A::Var(id) if self.check_only && !self.slots.contains_key(&id.name) => {
+                    Expr { kind: hollow(), span: entry.value.span }
+                }
                 A::Var(id) if !self.slots.contains_key(&id.name) => Expr {
                     kind: ExprKind::Const(Value::text(id.name.as_str())),
                     span: self.global(entry.value.span),
@@ -962,11 +1039,15 @@ impl<'a> FnCompiler<'a> {
                 }
             }
             "sendmail" => {}
+            _ if self.check_only => return hollow(),
             _ => {
                 return ExprKind::Unsupported(
                     format!("the `{}` task is not supported outside Zoho", t.name.name).into(),
                 )
             }
+        }
+        if self.check_only {
+            return hollow();
         }
         ExprKind::Task(Box::new(Task { name, entries }))
     }
@@ -985,6 +1066,11 @@ const INVOKEURL_KEYS: &[&str] = &[
     "response-format",
     "response-decoding",
 ];
+
+/// What a check-only compilation leaves in place of a node (no allocation, nothing to drop).
+fn hollow() -> ExprKind {
+    ExprKind::Const(Value::Null)
+}
 
 fn empty_candidates() -> &'static builtins::Candidates {
     static EMPTY: std::sync::OnceLock<builtins::Candidates> = std::sync::OnceLock::new();

@@ -74,6 +74,12 @@ pub struct Project {
     files: Vec<SourceFile>,
     compiled: Compiled,
     check_only: bool,
+    /// Check-only projects keep their syntax trees (they hold no code, and the trees were
+    /// alive while checking anyway), so that a process that exits right after checking can
+    /// skip freeing them node by node (`dg check` forgets its projects). Empty otherwise: a
+    /// project that runs keeps its IR, not its trees.
+    #[allow(dead_code)] // held for when it is freed, never read
+    trees: Vec<dg_syntax::ast::Program>,
 }
 
 /// Largest total size of a project's sources (spans are 32-bit offsets).
@@ -126,8 +132,12 @@ impl Project {
             .collect();
         let compiled = compile(&units, options.check_only);
         drop(units);
+        let mut trees = Vec::new();
         for (file, p) in sources.iter_mut().zip(parsed) {
             file.diagnostics = p.diagnostics;
+            if options.check_only {
+                trees.push(p.program);
+            }
         }
         let syntax_failed: Vec<bool> = sources.iter().map(SourceFile::has_errors).collect();
         for (file, d) in &compiled.diagnostics {
@@ -150,7 +160,7 @@ impl Project {
             });
             file.diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
         }
-        Project { files: sources, compiled, check_only: options.check_only }
+        Project { files: sources, compiled, check_only: options.check_only, trees }
     }
 
     pub fn files(&self) -> &[SourceFile] {

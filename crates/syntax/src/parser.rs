@@ -138,42 +138,55 @@ impl<'s> Parser<'s> {
     // ---- the token stream ----
 
     /// Pulls the next significant token from the lexer, recording comments and errors.
+    #[inline]
     fn pull(&mut self) -> Option<Tok<'s>> {
         loop {
             let next = self.lexer.next()?;
             let range = self.lexer.span();
             let span = Span::new(range.start, range.end);
             match next {
-                Ok(Token::LineComment) => {
-                    self.comments.push(Comment { kind: CommentKind::Line, span });
-                }
-                Ok(Token::BlockComment) => {
-                    self.comments.push(Comment { kind: CommentKind::Block, span });
-                }
-                Ok(Token::CurlyOpen) => {
-                    if let Some(tok) = self.curly_literal(span) {
+                Ok(Token::LineComment | Token::BlockComment | Token::CurlyOpen) | Err(_) => {
+                    if let Some(tok) = self.pull_special(next, span) {
                         return Some(tok);
                     }
                 }
                 Ok(tok) => return Some((tok, span)),
-                Err(e) => {
-                    if matches!(e, LexError::UnterminatedString | LexError::UnterminatedComment) {
-                        let line_start =
-                            self.src[..span.start as usize].rfind('\n').map_or(0, |i| i + 1);
-                        self.swallowed_from.get_or_insert(line_start as u32);
-                    }
-                    if e == LexError::UnterminatedComment {
-                        self.comments.push(Comment { kind: CommentKind::Block, span });
-                    }
-                    self.lex_errors.push(span);
-                    let mut d =
-                        Diagnostic::new(e.code(), e.message(), span).with_label(e.message());
-                    if e == LexError::UnexpectedChar {
-                        let c = self.src[span.range()].chars().next().unwrap_or(' ');
-                        d.message = format!("unexpected character `{}`", c.escape_debug());
-                    }
-                    self.diags.push(d);
+            }
+        }
+    }
+
+    /// [`Parser::pull`] for what is not a plain token: comments go to the side table, curly
+    /// quotes and lexing errors are reported. `Some` when a token stands for it.
+    #[inline(never)]
+    fn pull_special(&mut self, next: Result<Token<'s>, LexError>, span: Span) -> Option<Tok<'s>> {
+        match next {
+            Ok(Token::LineComment) => {
+                self.comments.push(Comment { kind: CommentKind::Line, span });
+                None
+            }
+            Ok(Token::BlockComment) => {
+                self.comments.push(Comment { kind: CommentKind::Block, span });
+                None
+            }
+            Ok(Token::CurlyOpen) => self.curly_literal(span),
+            Ok(tok) => Some((tok, span)),
+            Err(e) => {
+                if matches!(e, LexError::UnterminatedString | LexError::UnterminatedComment) {
+                    let line_start =
+                        self.src[..span.start as usize].rfind('\n').map_or(0, |i| i + 1);
+                    self.swallowed_from.get_or_insert(line_start as u32);
                 }
+                if e == LexError::UnterminatedComment {
+                    self.comments.push(Comment { kind: CommentKind::Block, span });
+                }
+                self.lex_errors.push(span);
+                let mut d = Diagnostic::new(e.code(), e.message(), span).with_label(e.message());
+                if e == LexError::UnexpectedChar {
+                    let c = self.src[span.range()].chars().next().unwrap_or(' ');
+                    d.message = format!("unexpected character `{}`", c.escape_debug());
+                }
+                self.diags.push(d);
+                None
             }
         }
     }
@@ -208,14 +221,24 @@ impl<'s> Parser<'s> {
     }
 
     /// The `n`-th token ahead (0 = next), or `None` at the end.
+    #[inline]
     fn peek_n(&mut self, n: usize) -> Option<&Token<'s>> {
         self.work.steps += 1;
+        if n >= self.buf.len() && !self.fill(n) {
+            return None;
+        }
+        self.buf.get(n).map(|(t, _)| t)
+    }
+
+    /// Pulls tokens until the `n`-th one ahead is buffered; `false` at the end of input.
+    #[inline(never)]
+    fn fill(&mut self, n: usize) -> bool {
         while self.buf.len() <= n {
-            let tok = self.pull()?;
+            let Some(tok) = self.pull() else { return false };
             self.buf.push_back(tok);
         }
         self.work.max_lookahead = self.work.max_lookahead.max(self.buf.len());
-        self.buf.get(n).map(|(t, _)| t)
+        true
     }
 
     fn peek(&mut self) -> Option<&Token<'s>> {
@@ -232,8 +255,16 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// Is the next token `tok`? Meant for tokens without a payload (punctuation), so the
+    /// kinds alone are compared.
     fn at(&mut self, tok: &Token<'_>) -> bool {
-        self.peek() == Some(tok)
+        self.at_n(0, tok)
+    }
+
+    /// [`Parser::at`] for the `n`-th token ahead.
+    fn at_n(&mut self, n: usize, tok: &Token<'_>) -> bool {
+        debug_assert!(!tok.has_payload());
+        self.peek_n(n).is_some_and(|t| std::mem::discriminant(t) == std::mem::discriminant(tok))
     }
 
     fn at_eof(&mut self) -> bool {

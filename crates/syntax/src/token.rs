@@ -127,6 +127,21 @@ pub enum Token<'src> {
     Error(LexError),
 }
 
+impl Token<'_> {
+    /// Does this kind of token carry a value (a name, a literal or an error)?
+    pub fn has_payload(&self) -> bool {
+        matches!(
+            self,
+            Token::Ident(_)
+                | Token::Int(_)
+                | Token::Dec(_)
+                | Token::Text(_)
+                | Token::Date(_)
+                | Token::Error(_)
+        )
+    }
+}
+
 fn block_comment<'s>(lex: &mut Lexer<'s, Token<'s>>) -> FilterResult<(), LexError> {
     match lex.remainder().find("*/") {
         Some(end) => {

@@ -80,7 +80,7 @@ impl<'s> Parser<'s> {
             if op == BinOp::NotIn {
                 span = span.to(self.bump().1);
             }
-            if tok == Token::Assign {
+            if matches!(tok, Token::Assign) {
                 self.warn(
                     Diagnostic::new(Code::AssignInCondition, "`=` used as a comparison", span)
                         .with_label("Zoho reads this `=` as `==`")
@@ -213,20 +213,23 @@ impl<'s> Parser<'s> {
     fn name_expr(&mut self) -> Expr {
         let Some(Token::Ident(word)) = self.peek() else { unreachable_name() };
         let word = *word;
-        for (text, kind) in [
-            ("true", ExprKind::Bool(true)),
-            ("false", ExprKind::Bool(false)),
-            ("null", ExprKind::Null),
-        ] {
-            if word.eq_ignore_ascii_case(text) {
-                let span = self.bump().1;
-                return mk(kind, span);
-            }
+        let literal = if word.eq_ignore_ascii_case("true") {
+            Some(ExprKind::Bool(true))
+        } else if word.eq_ignore_ascii_case("false") {
+            Some(ExprKind::Bool(false))
+        } else if word.eq_ignore_ascii_case("null") {
+            Some(ExprKind::Null)
+        } else {
+            None
+        };
+        if let Some(kind) = literal {
+            let span = self.bump().1;
+            return mk(kind, span);
         }
         if (word.eq_ignore_ascii_case("list") || word.eq_ignore_ascii_case("map"))
-            && self.peek_n(1) == Some(&Token::Colon)
+            && self.at_n(1, &Token::Colon)
             && matches!(self.peek_n(2), Some(Token::Ident(_)))
-            && self.peek_n(3) == Some(&Token::LParen)
+            && self.at_n(3, &Token::LParen)
         {
             let ctor = self.ident().unwrap_or_else(|| missing_ident(self.prev_end));
             self.bump();
@@ -323,7 +326,7 @@ impl<'s> Parser<'s> {
     /// `{…}` / `[…]`: a list, or a map when the items are `key: value`.
     fn collection(&mut self) -> Expr {
         let (open_tok, open) = self.bump();
-        let is_brace = open_tok == Token::LBrace;
+        let is_brace = matches!(open_tok, Token::LBrace);
         let close = if is_brace { Token::RBrace } else { Token::RBracket };
         if !self.enter(open) {
             self.skip_group();
@@ -374,29 +377,35 @@ impl<'s> Parser<'s> {
     /// multi-word keys Zoho's tasks have, so `to: a, b reply to: c` reads `reply to` as the
     /// key and `b` as a value. Looks at most a few words ahead.
     fn is_task_key(&mut self, n: usize, allow_eq: bool) -> bool {
-        let mut words: Vec<String> = Vec::new();
+        // The words so far, and the first few of them as written when not dashed: enough to
+        // recognise the multi-word keys, with no allocation.
+        let mut count = 0usize;
+        let mut plain: [Option<&'s str>; KEY_PHRASE_WORDS] = [None; KEY_PHRASE_WORDS];
         let mut i = n;
         let mut dashed = false;
         for _ in 0..MAX_KEY_WORDS {
             match self.peek_n(i) {
                 Some(Token::Ident(w)) => {
                     if dashed {
-                        if let Some(last) = words.last_mut() {
-                            last.push('-');
-                            last.push_str(w);
+                        // `content-type`: the last word grows a dash and is no longer plain.
+                        if let Some(last) = plain.get_mut(count - 1) {
+                            *last = None;
                         }
                         dashed = false;
                     } else {
-                        words.push(w.to_ascii_lowercase());
+                        if let Some(slot) = plain.get_mut(count) {
+                            *slot = Some(*w);
+                        }
+                        count += 1;
                     }
                     i += 1;
                 }
-                Some(Token::Minus) if !words.is_empty() && !dashed => {
+                Some(Token::Minus) if count > 0 && !dashed => {
                     dashed = true;
                     i += 1;
                 }
-                Some(Token::Colon) if !dashed => return is_key_phrase(&words),
-                Some(Token::Assign) if !dashed => return allow_eq && words.len() == 1,
+                Some(Token::Colon) if !dashed => return is_key_phrase(count, &plain),
+                Some(Token::Assign) if !dashed => return allow_eq && count == 1,
                 _ => return false,
             }
         }
@@ -405,7 +414,7 @@ impl<'s> Parser<'s> {
 
     fn is_tag(&mut self, n: usize) -> bool {
         matches!(self.peek_n(n), Some(Token::Ident(w)) if TAG_WORDS.iter().any(|t| w.eq_ignore_ascii_case(t)))
-            && self.peek_n(n + 1) == Some(&Token::Colon)
+            && self.at_n(n + 1, &Token::Colon)
     }
 
     /// `[ key: value … ]` (or `Field = value` with `allow_eq`); returns the entries and the
@@ -528,16 +537,23 @@ impl<'s> Parser<'s> {
 }
 
 /// Task keys of more than one word, as Zoho's tasks spell them.
-const MULTI_WORD_KEYS: &[&[&str]] =
-    &[&["reply", "to"], &["content", "type"], &["response", "format"], &["response", "decoding"]];
+const MULTI_WORD_KEYS: &[[&str; KEY_PHRASE_WORDS]] =
+    &[["reply", "to"], ["content", "type"], ["response", "format"], ["response", "decoding"]];
 
-fn is_key_phrase(words: &[String]) -> bool {
-    match words.len() {
+/// Words in each of [`MULTI_WORD_KEYS`].
+const KEY_PHRASE_WORDS: usize = 2;
+
+/// Is a run of `count` words a key? One word (dashes allowed) always is; several words only
+/// when they spell a multi-word key (`plain` holds the first words as written, `None` for a
+/// dashed one).
+fn is_key_phrase(count: usize, plain: &[Option<&str>; KEY_PHRASE_WORDS]) -> bool {
+    match count {
         0 => false,
         1 => true,
-        _ => MULTI_WORD_KEYS
-            .iter()
-            .any(|k| k.len() == words.len() && k.iter().zip(words).all(|(a, b)| a == b)),
+        KEY_PHRASE_WORDS => MULTI_WORD_KEYS.iter().any(|k| {
+            k.iter().zip(plain).all(|(a, b)| b.is_some_and(|b| b.eq_ignore_ascii_case(a)))
+        }),
+        _ => false,
     }
 }
 

@@ -65,8 +65,7 @@ impl<'s> Parser<'s> {
         match self.peek_n(2) {
             Some(Token::LParen) => true,
             Some(Token::Dot) => {
-                matches!(self.peek_n(3), Some(Token::Ident(_)))
-                    && self.peek_n(4) == Some(&Token::LParen)
+                matches!(self.peek_n(3), Some(Token::Ident(_))) && self.at_n(4, &Token::LParen)
             }
             _ => false,
         }
@@ -187,7 +186,7 @@ impl<'s> Parser<'s> {
         if let Some(semi) = self.eat(&Token::Semi) {
             return Some(mk(StmtKind::Expr(Expr { kind: ExprKind::Null, span: semi }), semi));
         }
-        let assigns = self.peek_n(1) == Some(&Token::Assign);
+        let assigns = self.at_n(1, &Token::Assign);
         // Statement keywords are short: lower-case them on the stack.
         let mut buf = [0u8; 8];
         let word = match self.peek() {
@@ -203,7 +202,7 @@ impl<'s> Parser<'s> {
             "if" => return Some(self.if_stmt()),
             "for" if self.at_word_n(1, "each") => return Some(self.for_stmt()),
             "while" => return Some(self.while_stmt()),
-            "try" if self.peek_n(1) == Some(&Token::LBrace) => return Some(self.try_stmt()),
+            "try" if self.at_n(1, &Token::LBrace) => return Some(self.try_stmt()),
             "info" => {
                 self.bump();
                 let value = self.expr();
