@@ -121,9 +121,15 @@ pub(crate) struct Builtin {
     pub min: u8,
     pub max: u8,
     pub f: BuiltinFn,
+    /// Constant time and no new collection or large text (`get`, `put`, `add`, `size`,
+    /// `containsKey`): the budget checks after the call are skipped, however large the
+    /// receiver. Other builtins on a large receiver count it as scanned work and check the
+    /// memory budget when they return a collection (see [`needs_budget_check`]).
+    pub cheap: bool,
 }
 
-/// Shorthand for table rows: `b!("trim", Text, 0, 0, trim)`.
+/// Shorthand for table rows: `b!("trim", Text, 0, 0, trim)`; `b!(cheap "get", …)` marks a
+/// [`Builtin::cheap`] one.
 macro_rules! b {
     ($name:literal, $recv:ident, $min:literal, $max:literal, $f:expr) => {
         $crate::builtins::Builtin {
@@ -132,6 +138,17 @@ macro_rules! b {
             min: $min,
             max: $max,
             f: $f,
+            cheap: false,
+        }
+    };
+    (cheap $name:literal, $recv:ident, $min:literal, $max:literal, $f:expr) => {
+        $crate::builtins::Builtin {
+            name: $name,
+            recv: $crate::builtins::Recv::$recv,
+            min: $min,
+            max: $max,
+            f: $f,
+            cheap: true,
         }
     };
 }
@@ -462,6 +479,9 @@ fn call_checked(
         return fail(format!("No. of arguments mismatches for the function {name}"));
     }
     let out = (b.f)(ctx, args)?;
+    if b.cheap {
+        return Ok(out);
+    }
     // A text limit set below LARGE_TEXT is still checked on every text result.
     let large = LARGE_TEXT.min(ctx.limits.max_text_bytes.saturating_add(1));
     if needs_budget_check(args, &out, large) {

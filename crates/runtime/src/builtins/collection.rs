@@ -27,7 +27,7 @@ use crate::Value;
 
 pub(crate) static TABLE: &[Builtin] = &[
     // ---- lists ----
-    b!("add", List, 1, 1, list::add),
+    b!(cheap "add", List, 1, 1, list::add),
     b!("addall", List, 1, 1, list::add_all),
     b!("removeall", List, 1, 1, list::remove_all),
     b!("indexof", List, 1, 1, list::index_of),
@@ -48,20 +48,20 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("nthlargest", Collection, 1, 1, list::nth_largest),
     b!("nthsmallest", Collection, 1, 1, list::nth_smallest),
     // ---- maps ----
-    b!("put", Map, 2, 2, map::put),
+    b!(cheap "put", Map, 2, 2, map::put),
     b!("putall", Map, 1, 1, map::put_all),
     b!("sortkey", Map, 0, 1, map::sort_key),
     b!("tomap", Map, 0, 0, map::to_map),
     b!("getjson", Map, 1, 1, map::get_json),
     // ---- either kind ----
-    b!("get", Collection, 1, 1, both::get),
+    b!(cheap "get", Collection, 1, 1, both::get),
     b!("getasstring", Collection, 1, 1, both::get_as_string),
-    b!("size", Collection, 0, 0, both::size),
-    b!("length", Collection, 0, 0, both::size),
+    b!(cheap "size", Collection, 0, 0, both::size),
+    b!(cheap "length", Collection, 0, 0, both::size),
     b!("contains", Collection, 1, 1, both::contains),
     b!("notcontains", Collection, 1, 1, both::not_contains),
-    b!("containskey", Collection, 1, 1, both::contains_key),
-    b!("containkey", Collection, 1, 1, both::contains_key),
+    b!(cheap "containskey", Collection, 1, 1, both::contains_key),
+    b!(cheap "containkey", Collection, 1, 1, both::contains_key),
     b!("containsvalue", Collection, 1, 1, both::contains_value),
     b!("containvalue", Collection, 1, 1, both::contains_value),
     b!("remove", Collection, 1, 1, both::remove),
