@@ -164,33 +164,52 @@ fn text_literal<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<crate::ast::Name, 
             return Ok(crate::ast::Name::from(&rest[..i]));
         }
     }
-    let mut out = crate::ast::Name::default();
-    let mut chars = rest.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => {
-                lex.bump(i + 1);
-                return Ok(out);
-            }
-            '\\' => match chars.next() {
-                Some((_, e)) => match e {
-                    'n' => out.push('\n'),
-                    't' => out.push('\t'),
-                    'r' => out.push('\r'),
-                    '"' | '\\' | '\'' => out.push(e),
-                    // Unknown escapes stay as written (regex texts like "\d" rely on it).
-                    other => {
-                        out.push('\\');
-                        out.push(other);
-                    }
-                },
-                None => break,
-            },
-            c => out.push(c),
+    // With escapes: find the closing quote first, so the text is allocated once at its final
+    // size (a 4 MB literal used to grow by doubling, one character at a time), then copy the
+    // runs between escapes whole.
+    let bytes = rest.as_bytes();
+    let mut end = None;
+    let mut i = 0;
+    while let Some(j) = bytes[i..].iter().position(|&b| b == b'"' || b == b'\\') {
+        let at = i + j;
+        if bytes[at] == b'"' {
+            end = Some(at);
+            break;
+        }
+        // Skip the escaped character's first byte (a continuation byte is never `"` or `\`).
+        i = at + 2;
+        if i > bytes.len() {
+            break;
         }
     }
-    lex.bump(rest.len());
-    Err(LexError::UnterminatedString)
+    let Some(end) = end else {
+        lex.bump(rest.len());
+        return Err(LexError::UnterminatedString);
+    };
+    let body = &rest[..end];
+    let mut out = crate::ast::Name::with_capacity(end);
+    let mut run = 0;
+    while let Some(j) = body[run..].find('\\') {
+        let at = run + j;
+        out.push_str(&body[run..at]);
+        // The loop above guarantees a character after every backslash inside the literal.
+        let e = body[at + 1..].chars().next().unwrap_or('\\');
+        match e {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            '"' | '\\' | '\'' => out.push(e),
+            // Unknown escapes stay as written (regex texts like "\d" rely on it).
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+        run = at + 1 + e.len_utf8();
+    }
+    out.push_str(&body[run..]);
+    lex.bump(end + 1);
+    Ok(out)
 }
 
 fn date_literal<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<&'s str, LexError> {
@@ -302,6 +321,18 @@ mod tests {
             ]
         );
         assert_eq!(kinds("\"abc"), vec![Token::Error(LexError::UnterminatedString)]);
+        // Every escape form, an unknown escape of a multi-byte character, an escaped quote
+        // right before the closing one, and escapes at the ends.
+        assert_eq!(
+            kinds(r#""\tx\\y\'z\d\é\n\"" "\"" "\\""#),
+            vec![
+                Token::Text("\tx\\y'z\\d\\é\n\"".into()),
+                Token::Text("\"".into()),
+                Token::Text("\\".into())
+            ]
+        );
+        assert_eq!(kinds(r#""a\""#), vec![Token::Error(LexError::UnterminatedString)]);
+        assert_eq!(kinds(r#""a\"#), vec![Token::Error(LexError::UnterminatedString)]);
         assert_eq!(kinds("/* abc"), vec![Token::Error(LexError::UnterminatedComment)]);
         assert_eq!(kinds("99999999999999999999"), vec![Token::Error(LexError::NumberTooLarge)]);
     }
