@@ -74,6 +74,11 @@ impl<'h> Ctx<'h> {
         seed: u64,
     ) -> Ctx<'h> {
         let first_check = next_check(0, limits.max_statements);
+        // A TEXT records its length in 32 bits (value/text.rs): no setting lifts that.
+        let limits = Limits {
+            max_text_bytes: limits.max_text_bytes.min(crate::value::Text::MAX_LEN),
+            ..limits
+        };
         Ctx {
             host,
             limits,
@@ -315,5 +320,20 @@ impl<'h> Ctx<'h> {
     #[allow(dead_code)]
     pub(crate) fn unsupported<T>(&self, what: &str) -> Result<T> {
         fail(format!("{what} is not supported outside Zoho"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// No setting lets a text outgrow what its 32-bit length can record.
+    #[test]
+    fn text_limit_is_capped_at_what_a_text_can_hold() {
+        let mut host = crate::RecordingHost::default();
+        let limits = Limits { max_text_bytes: usize::MAX, ..Limits::default() };
+        let ctx = Ctx::new(&mut host, limits, "UTC".into(), 1);
+        assert_eq!(ctx.limits.max_text_bytes, crate::value::Text::MAX_LEN);
+        assert!(ctx.check_text_len(crate::value::Text::MAX_LEN + 1).is_err());
     }
 }

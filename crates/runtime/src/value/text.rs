@@ -15,8 +15,8 @@ use std::ops::Deref;
 use std::ptr::{self, NonNull};
 
 /// 12 bytes: with 32-bit fields a text of up to 12 bytes (most map keys and field values)
-/// fits mimalloc's 24-byte size class instead of 32. Texts are capped far below 4 GB by the
-/// run's text limit (64 MB by default); past `u32::MAX` bytes growing fails as an overflow.
+/// fits mimalloc's 24-byte size class instead of 32. The run's text limit (64 MB by default,
+/// 1 GB with `--no-limits`, never above [`Text::MAX_LEN`]) stops a script long before that.
 #[repr(C)]
 struct Header {
     count: Cell<u32>,
@@ -48,6 +48,10 @@ fn capacity_overflow() -> ! {
 }
 
 impl Text {
+    /// The longest text a header can record (4 GB − 1); `Limits::max_text_bytes` is clamped
+    /// to it, so a run stops with a limit error before a text could grow past it.
+    pub const MAX_LEN: usize = MAX_CAP;
+
     /// An empty text with room for `cap` bytes.
     pub fn with_capacity(cap: usize) -> Text {
         let layout = layout(cap);
