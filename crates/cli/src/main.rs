@@ -51,32 +51,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
-    if let Command::Connections { command } = cli.command {
-        let code = dg_connections::cli::run(command);
-        return ExitCode::from(u8::try_from(code).unwrap_or(1));
-    }
-    if let Command::Init { path, name } = cli.command {
-        return ExitCode::from(init(path, name));
-    }
-    // Deep scripts recurse: give the interpreter a big stack of its own.
-    let worker = std::thread::Builder::new().name("dg".into()).stack_size(256 * 1024 * 1024).spawn(
-        move || match cli.command {
-            Command::Run(args) => run::run(args),
-            Command::Check(args) => check::check(args),
-            Command::Fmt(args) => fmt_cmd::fmt(args),
-            Command::Test(args) => test_cmd::test(args),
-            Command::Lsp => dg_lsp::stdio(),
-            Command::Connections { .. } | Command::Init { .. } => 2,
-        },
-    );
+    // Deep scripts recurse: give the interpreter a big stack of its own. Everything, argument
+    // parsing included, happens on that thread, so the main thread's allocator heap stays
+    // untouched: each thread's heap pages are first-touch page faults, and an empty script's
+    // start-up time follows its page-fault count (docs/benchmarks.md, "Start-up").
+    let worker =
+        std::thread::Builder::new().name("dg".into()).stack_size(256 * 1024 * 1024).spawn(command);
     let code = match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
@@ -85,6 +65,28 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(code)
+}
+
+/// Parses the command line and runs the command; the process exit code.
+fn command() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Check(args) => check::check(args),
+        Command::Fmt(args) => fmt_cmd::fmt(args),
+        Command::Test(args) => test_cmd::test(args),
+        Command::Lsp => dg_lsp::stdio(),
+        Command::Connections { command } => {
+            u8::try_from(dg_connections::cli::run(command)).unwrap_or(1)
+        }
+        Command::Init { path, name } => init(path, name),
+    }
 }
 
 /// `dg init [PATH] [--name NAME]`: writes PATH/dg.toml, never over an existing one.
