@@ -27,7 +27,8 @@ const SMALL: usize = 16;
 #[derive(Default, Clone)]
 pub struct MapData {
     entries: Vec<(Value, Value)>,
-    /// Positions in `entries`, present once the map has grown past [`SMALL`] entries.
+    /// Positions in `entries`, present once the map has grown past [`SMALL`] entries. `u32`:
+    /// 4 billion entries would take over 128 GB, far past any memory budget.
     index: Option<Box<HashTable<u32>>>,
 }
 
@@ -109,49 +110,29 @@ impl MapData {
         self.get_index_of(key).is_some()
     }
 
-    pub fn get_index(&self, i: usize) -> Option<(&Value, &Value)> {
-        self.entries.get(i).map(|(k, v)| (k, v))
-    }
-
-    pub fn get_index_mut(&mut self, i: usize) -> Option<(&Value, &mut Value)> {
-        self.entries.get_mut(i).map(|(k, v)| (&*k, v))
-    }
-
-    pub fn first(&self) -> Option<(&Value, &Value)> {
-        self.get_index(0)
-    }
-
-    pub fn last(&self) -> Option<(&Value, &Value)> {
-        self.entries.last().map(|(k, v)| (k, v))
-    }
-
     /// Sets `key` to `value`: an existing key keeps its position and gives back its old value,
     /// a new key goes last.
     pub fn insert(&mut self, key: Value, value: Value) -> Option<Value> {
-        self.insert_full(key, value).1
-    }
-
-    /// As [`MapData::insert`], with the key's position.
-    pub fn insert_full(&mut self, key: Value, value: Value) -> (usize, Option<Value>) {
         let Some(index) = &mut self.index else {
             if let Some(i) = self.entries.iter().position(|(k, _)| same_key(&key, k)) {
-                return (i, Some(std::mem::replace(&mut self.entries[i].1, value)));
+                return Some(std::mem::replace(&mut self.entries[i].1, value));
             }
             self.entries.push((key, value));
             if self.entries.len() > SMALL {
                 self.build_index();
             }
-            return (self.entries.len() - 1, None);
+            return None;
         };
         let hash = hash_key(&key);
         let entries = &mut self.entries;
         match index.find(hash, |&i| same_key(&key, &entries[i as usize].0)) {
-            Some(&i) => (i as usize, Some(std::mem::replace(&mut entries[i as usize].1, value))),
+            Some(&i) => Some(std::mem::replace(&mut entries[i as usize].1, value)),
             None => {
-                let i = entries.len();
-                index.insert_unique(hash, i as u32, |&j| hash_key(&entries[j as usize].0));
+                index.insert_unique(hash, entries.len() as u32, |&j| {
+                    hash_key(&entries[j as usize].0)
+                });
                 entries.push((key, value));
-                (i, None)
+                None
             }
         }
     }
@@ -245,10 +226,6 @@ impl MapData {
 
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
         self.entries.iter().map(|(_, v)| v)
-    }
-
-    pub fn values_mut(&mut self) -> impl ExactSizeIterator<Item = &mut Value> {
-        self.entries.iter_mut().map(|(_, v)| v)
     }
 }
 
