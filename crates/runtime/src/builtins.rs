@@ -18,6 +18,8 @@ pub(crate) mod text;
 pub(crate) mod xml;
 
 use rustc_hash::FxHashMap;
+use std::cell::Cell;
+use std::mem::Discriminant;
 use std::sync::OnceLock;
 
 use crate::ctx::Ctx;
@@ -132,23 +134,19 @@ pub(crate) struct Builtin {
 /// [`Builtin::cheap`] one.
 macro_rules! b {
     ($name:literal, $recv:ident, $min:literal, $max:literal, $f:expr) => {
-        $crate::builtins::Builtin {
-            name: $name,
-            recv: $crate::builtins::Recv::$recv,
-            min: $min,
-            max: $max,
-            f: $f,
-            cheap: false,
-        }
+        $crate::builtins::b!(@row false, $name, $recv, $min, $max, $f)
     };
     (cheap $name:literal, $recv:ident, $min:literal, $max:literal, $f:expr) => {
+        $crate::builtins::b!(@row true, $name, $recv, $min, $max, $f)
+    };
+    (@row $cheap:literal, $name:literal, $recv:ident, $min:literal, $max:literal, $f:expr) => {
         $crate::builtins::Builtin {
             name: $name,
             recv: $crate::builtins::Recv::$recv,
             min: $min,
             max: $max,
             f: $f,
-            cheap: true,
+            cheap: $cheap,
         }
     };
 }
@@ -372,15 +370,8 @@ pub(crate) fn call(
     if let Some(Value::Coll(_)) = recv {
         return collection::undecided::call(ctx, name, cands, args);
     }
-    for b in cands {
-        if b.recv == Recv::None {
-            return call_checked(ctx, name, b, args, args.len());
-        }
-        if let Some(r) = recv {
-            if b.recv.accepts(r) {
-                return call_checked(ctx, name, b, args, args.len() - 1);
-            }
-        }
+    if let Some(b) = resolve(cands, args) {
+        return call_resolved(ctx, name, b, args);
     }
     let Some(r) = recv else {
         return fail(format!("function '{name}' needs an argument"));
@@ -395,7 +386,7 @@ pub(crate) fn call(
             if let Some(v) = converted {
                 let mut args = args.to_vec();
                 args[0] = v;
-                return call_checked(ctx, name, b, &args, args.len() - 1);
+                return call_resolved(ctx, name, b, &args);
             }
         }
     }
@@ -410,32 +401,10 @@ pub(crate) fn call(
 /// [`call`]), so while the type repeats — in a loop it always does — the candidate scan is
 /// skipped.
 #[derive(Default)]
-pub(crate) struct Site(std::cell::Cell<Option<(u32, &'static Builtin)>>);
+pub(crate) struct Site(Cell<Option<(RecvKind, &'static Builtin)>>);
 
-/// The receiver's type as the site cache keys it (`NO_ARGS` for a call without arguments).
-#[inline(always)]
-fn recv_tag(args: &[Value]) -> u32 {
-    match args.first() {
-        None => NO_ARGS,
-        Some(v) => match v {
-            Value::Null => 0,
-            Value::Bool(_) => 1,
-            Value::Int(_) => 2,
-            Value::Dec(_) => 3,
-            Value::Text(_) => 4,
-            Value::Date(_) => 5,
-            Value::DateTime(_) => 6,
-            Value::Time(_) => 7,
-            Value::List(_) => 8,
-            Value::Map(_) => 9,
-            // Never cached: an undecided collection dispatches by what it holds.
-            Value::Coll(_) => u32::MAX,
-            Value::File(_) => 11,
-        },
-    }
-}
-
-const NO_ARGS: u32 = 12;
+/// A receiver's type as a [`Site`] remembers it (`None`: a call without arguments).
+type RecvKind = Option<Discriminant<Value>>;
 
 /// [`call`] through a call site's cache: the same builtin, arity check and budgets.
 #[inline]
@@ -446,35 +415,34 @@ pub(crate) fn call_at(
     site: &Site,
     args: &[Value],
 ) -> Result<Value> {
-    let tag = recv_tag(args);
-    if let Some((seen, b)) = site.0.get() {
-        if seen == tag {
-            let n = if b.recv == Recv::None { args.len() } else { args.len() - 1 };
-            return call_checked(ctx, name, b, args, n);
-        }
-    }
-    if tag != u32::MAX {
-        if let Some(b) = resolve(cands, args) {
-            site.0.set(Some((tag, b)));
+    let recv = args.first();
+    let tag = recv.map(std::mem::discriminant);
+    match site.0.get() {
+        Some((seen, b)) if seen == tag => return call_resolved(ctx, name, b, args),
+        // An undecided collection dispatches by what it holds: never cached.
+        _ if matches!(recv, Some(Value::Coll(_))) => {}
+        _ => {
+            if let Some(b) = resolve(cands, args) {
+                site.0.set(Some((tag, b)));
+                return call_resolved(ctx, name, b, args);
+            }
         }
     }
     call(ctx, name, cands, args)
 }
 
-/// The candidate [`call`] picks without converting the receiver, if any.
-fn resolve(cands: &'static Candidates, args: &[Value]) -> Option<&'static Builtin> {
+/// The candidate that takes `args` as they are: the first plain function, or the first whose
+/// receiver type accepts `args[0]`.
+fn resolve(cands: &Candidates, args: &[Value]) -> Option<&'static Builtin> {
     let recv = args.first();
     cands.iter().copied().find(|b| b.recv == Recv::None || recv.is_some_and(|r| b.recv.accepts(r)))
 }
 
+/// Calls `b`, which [`resolve`] picked for `args` (its arity counts the receiver or not),
+/// then checks the budgets the result may have moved.
 #[inline]
-fn call_checked(
-    ctx: &mut Ctx<'_>,
-    name: &str,
-    b: &Builtin,
-    args: &[Value],
-    n: usize,
-) -> Result<Value> {
+fn call_resolved(ctx: &mut Ctx<'_>, name: &str, b: &Builtin, args: &[Value]) -> Result<Value> {
+    let n = if b.recv == Recv::None { args.len() } else { args.len() - 1 };
     if n < b.min as usize || n > b.max as usize {
         return fail(format!("No. of arguments mismatches for the function {name}"));
     }

@@ -836,31 +836,24 @@ impl<'a> FnCompiler<'a> {
         // `c.insert("k": v)` runs a row of its own, so that an undecided `Collection()`
         // becomes key-value and an index-value one refuses the pair.
         let cands = if pair_insert { builtins::pair_insert() } else { cands };
+        // `c.insert("CRM" : 5)`: a pair argument is a one-pair map.
+        let arg = |c: &mut Self, a: &ast::Expr| match &a.kind {
+            A::Pair(k, v) => {
+                Expr { kind: ExprKind::Map(vec![(c.expr(k), c.expr(v))]), span: c.global(a.span) }
+            }
+            _ => c.expr(a),
+        };
         if self.check_only {
             drop(self.expr(recv));
             for a in args {
-                match &a.kind {
-                    A::Pair(k, v) => {
-                        drop(self.expr(k));
-                        drop(self.expr(v));
-                    }
-                    _ => drop(self.expr(a)),
-                }
+                drop(arg(self, a));
             }
             return hollow();
         }
         let mut all = Vec::with_capacity(args.len() + 1);
         all.push(self.expr(recv));
         for a in args {
-            // `c.insert("CRM" : 5)`: a pair argument is a one-pair map.
-            let e = match &a.kind {
-                A::Pair(k, v) => Expr {
-                    kind: ExprKind::Map(vec![(self.expr(k), self.expr(v))]),
-                    span: self.global(a.span),
-                },
-                _ => self.expr(a),
-            };
-            all.push(e);
+            all.push(arg(self, a));
         }
         ExprKind::Builtin { name: name.name.to_ascii_lowercase().into(), cands, args: all }
     }

@@ -264,16 +264,13 @@ impl Value {
     /// sub-collection can make a small value print exponentially large); scripts print
     /// through [`Value::display_within`] with the run's limits instead.
     pub fn to_display(&self) -> String {
-        let mut out = json::Sink::new(String::new(), json::MAX_PRINT_BYTES);
-        self.write_display_sink(&mut out);
-        out.buf
+        self.print_into(String::new(), json::MAX_PRINT_BYTES).buf
     }
 
     /// [`Value::to_display`], or `None` as soon as the text would exceed `cap` bytes: the text
     /// is never built past the cap, whatever the value holds.
     pub fn display_within(&self, cap: usize) -> Option<String> {
-        let mut out = json::Sink::new(String::new(), cap);
-        self.write_display_sink(&mut out);
+        let out = self.print_into(String::new(), cap);
         (!out.over).then_some(out.buf)
     }
 
@@ -282,9 +279,15 @@ impl Value {
         if let Value::Text(s) = self {
             return (s.len() <= cap).then(|| s.clone());
         }
-        let mut out = json::Sink::new(Text::with_capacity(0), cap);
-        self.write_display_sink(&mut out);
+        let out = self.print_into(Text::with_capacity(0), cap);
         (!out.over).then_some(out.buf)
+    }
+
+    /// Prints this value as `info` does into `buf`, up to `cap` bytes.
+    fn print_into<B: json::Buf>(&self, buf: B, cap: usize) -> json::Sink<B> {
+        let mut out = json::Sink::new(buf, cap);
+        self.write_display_sink(&mut out);
+        out
     }
 
     /// Appends this value as `+` on text shows it to `out` (in place when `out` is its

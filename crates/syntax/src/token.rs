@@ -157,35 +157,31 @@ fn block_comment<'s>(lex: &mut Lexer<'s, Token<'s>>) -> FilterResult<(), LexErro
 
 fn text_literal<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<crate::ast::Name, LexError> {
     let rest = lex.remainder();
-    // Most literals have no escapes: copy them in one go.
-    if let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\') {
-        if rest.as_bytes()[i] == b'"' {
-            lex.bump(i + 1);
-            return Ok(crate::ast::Name::from(&rest[..i]));
-        }
-    }
-    // With escapes: find the closing quote first, so the text is allocated once at its final
-    // size (a 4 MB literal used to grow by doubling, one character at a time), then copy the
-    // runs between escapes whole.
+    // Find the closing quote first (an escaped one does not close), so that a literal without
+    // escapes is copied in one go and one with escapes is allocated once at its final size (a
+    // 4 MB literal used to grow by doubling, one character at a time).
     let bytes = rest.as_bytes();
-    let mut end = None;
+    let mut escaped = false;
     let mut i = 0;
-    while let Some(j) = bytes[i..].iter().position(|&b| b == b'"' || b == b'\\') {
-        let at = i + j;
-        if bytes[at] == b'"' {
-            end = Some(at);
-            break;
+    let end = loop {
+        match bytes[i..].iter().position(|&b| b == b'"' || b == b'\\') {
+            Some(j) if bytes[i + j] == b'"' => break Some(i + j),
+            // Skip the escaped character's first byte (a continuation byte is never `"` or `\`).
+            Some(j) if i + j + 2 <= bytes.len() => {
+                escaped = true;
+                i += j + 2;
+            }
+            _ => break None,
         }
-        // Skip the escaped character's first byte (a continuation byte is never `"` or `\`).
-        i = at + 2;
-        if i > bytes.len() {
-            break;
-        }
-    }
+    };
     let Some(end) = end else {
         lex.bump(rest.len());
         return Err(LexError::UnterminatedString);
     };
+    lex.bump(end + 1);
+    if !escaped {
+        return Ok(crate::ast::Name::from(&rest[..end]));
+    }
     let body = &rest[..end];
     let mut out = crate::ast::Name::with_capacity(end);
     let mut run = 0;
@@ -208,7 +204,6 @@ fn text_literal<'s>(lex: &mut Lexer<'s, Token<'s>>) -> Result<crate::ast::Name, 
         run = at + 1 + e.len_utf8();
     }
     out.push_str(&body[run..]);
-    lex.bump(end + 1);
     Ok(out)
 }
 

@@ -25,15 +25,13 @@ struct Header {
 }
 
 const HEADER: usize = std::mem::size_of::<Header>();
-/// The largest capacity a header can record.
-const MAX_CAP: usize = u32::MAX as usize;
 
 pub struct Text {
     ptr: NonNull<Header>,
 }
 
 fn layout(cap: usize) -> Layout {
-    if cap > MAX_CAP {
+    if cap > Text::MAX_LEN {
         capacity_overflow()
     }
     match Layout::from_size_align(HEADER + cap, std::mem::align_of::<Header>()).ok() {
@@ -50,7 +48,7 @@ fn capacity_overflow() -> ! {
 impl Text {
     /// The longest text a header can record (4 GB − 1); `Limits::max_text_bytes` is clamped
     /// to it, so a run stops with a limit error before a text could grow past it.
-    pub const MAX_LEN: usize = MAX_CAP;
+    pub const MAX_LEN: usize = u32::MAX as usize;
 
     /// An empty text with room for `cap` bytes.
     pub fn with_capacity(cap: usize) -> Text {
@@ -153,7 +151,7 @@ impl Text {
             None => capacity_overflow(),
         };
         let cap = if self.is_unique() {
-            needed.max(self.capacity().saturating_mul(2).min(MAX_CAP))
+            needed.max(self.capacity().saturating_mul(2).min(Text::MAX_LEN))
         } else {
             needed
         };
