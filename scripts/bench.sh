@@ -7,6 +7,7 @@
 #   BENCH_RUNS=N      hyperfine runs per command (default 10, startup at least 300; warm-up is 2)
 #   BENCH_RSS_RUNS=N  runs per command for the peak RSS median (default 5)
 #   DG=path/to/dg     use this binary instead of building the bench-release profile
+#   DG_STATIC=0       build the default (dynamically linked) dg even where `cargo build-static` works
 #   PYTHON=path       the CPython binary (default: the real python3 behind any pyenv shim)
 #   LUA=path          the Lua 5.4 binary (default: lua5.4)
 # Installs hyperfine, lua5.4 and GNU time from Debian's packages when they are missing.
@@ -72,9 +73,17 @@ if [ -n "${DG:-}" ]; then
   dg="$(realpath "$DG")"
   [ -x "$dg" ] || die "DG=$DG is not an executable file"
 else
-  cargo build --profile bench-release -p dg_cli
+  # The build the README recommends installing: on x86_64 Linux with glibc's static library,
+  # `cargo build-static` (.cargo/config.toml; no dynamic loader at start-up), else the default.
   target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
-  dg="$target_dir/bench-release/dg"
+  libc_a="$(cc -print-file-name=libc.a 2>/dev/null || true)"
+  if [ "${DG_STATIC:-1}" != 0 ] && [ "$(uname -sm)" = "Linux x86_64" ] && [ "${libc_a#/}" != "$libc_a" ] && [ -f "$libc_a" ]; then
+    cargo build-static --profile bench-release
+    dg="$target_dir/x86_64-unknown-linux-gnu/bench-release/dg"
+  else
+    cargo build --profile bench-release -p dg_cli
+    dg="$target_dir/bench-release/dg"
+  fi
   [ -x "$dg" ] || die "cargo build did not produce $dg"
 fi
 # python3 is often a shim (pyenv): time the interpreter itself, not a shell script in front of it
@@ -138,7 +147,9 @@ done
 rm -f "$out/time.tmp"
 
 {
-  echo "dg: $("$dg" --version 2>/dev/null | head -n 1) ($dg)"
+  linkage=dynamic
+  ldd "$dg" >/dev/null 2>&1 || linkage=static # "not a dynamic executable"
+  echo "dg: $("$dg" --version 2>/dev/null | head -n 1) ($dg, $linkage)"
   echo "CPython: $("$python" --version 2>&1) ($python)"
   echo "Lua: $("$lua" -v 2>&1 | awk 'NR == 1 { print $1, $2 }') ($lua)"
   echo "$(hyperfine --version), -N --warmup 2 --runs $runs (startup: at least 300); peak RSS: median of $rss_runs runs"
