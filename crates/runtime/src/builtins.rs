@@ -169,6 +169,7 @@ fn tables() -> [&'static [Builtin]; 9] {
 }
 
 pub(crate) use collection::undecided::pair_insert;
+pub(crate) use collection::{list_add, list_get, map_contains_key, map_get, map_put, FastOp};
 
 /// Every builtin with a given lower-case name, in dispatch order.
 pub(crate) type Candidates = Vec<&'static Builtin>;

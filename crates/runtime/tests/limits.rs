@@ -255,3 +255,20 @@ fn parsing_a_huge_json_text_stops_at_the_memory_budget() {
     assert!(o.error.is_none(), "{:?}", o.error);
     assert_eq!(o.result.to_display(), "1001");
 }
+
+#[test]
+fn map_put_past_the_collection_limit_stops_at_that_put() {
+    // `m.put(k, v)` on a map runs without builtin dispatch at its call site; the limit and the
+    // error's line are the builtin's. The second map is first an undecided Collection, which
+    // goes through dispatch: the same error.
+    for init in ["Map()", "Collection()"] {
+        let src = format!(
+            "m = {init};\nfor each i in {{1,2,3,4,5}}\n{{\n\tm.put(i, i);\n}}\ninfo m.size();\n"
+        );
+        let limits = Limits { max_collection_len: 3, ..small_limits() };
+        let (o, _) = run(limits, &src);
+        let (msg, line) = limit_error(&o);
+        assert_eq!(msg, "collection of 4 elements exceeds the limit of 3", "{init}");
+        assert_eq!(line, 4, "{init}");
+    }
+}

@@ -21,6 +21,7 @@ mod map;
 pub(crate) mod undecided;
 
 use super::{b, Builtin};
+use crate::ctx::Ctx;
 use crate::error::{fail, Result};
 use crate::value::{ListRef, MapData, MapRef};
 use crate::Value;
@@ -85,6 +86,78 @@ pub(crate) static TABLE: &[Builtin] = &[
     b!("getjson", Text, 1, 1, json::get_json),
 ];
 
+/// The collection builtins a call site runs without dispatch when its receiver has the right
+/// type (`m.get(k)`, `m.containsKey(k)`, `m.put(k, v)`, `l.get(i)`, `l.add(x)`: most of what
+/// collection-heavy scripts call). The site does what the builtin row does, through the same
+/// functions; it only skips the argument array and the candidate look-up
+/// (`eval::closure::builtin_fixed`). Any other receiver goes through dispatch as before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FastOp {
+    /// `get` on a map or a list.
+    Get,
+    /// `containsKey` on a map.
+    ContainsKey,
+    /// `put` on a map.
+    Put,
+    /// `add` on a list.
+    Add,
+}
+
+impl FastOp {
+    /// The operation a call of `cands` with `argc` arguments (the receiver counted) performs,
+    /// when it is one of these: the row dispatch would pick for a map or a list receiver is
+    /// checked, not the name, so a name some other table also has keeps its meaning.
+    pub(crate) fn of(cands: &super::Candidates, argc: usize) -> Option<FastOp> {
+        let map = [Value::map(MapData::default())];
+        let list = [Value::list(Vec::new())];
+        let picks = |probe: &[Value], f: super::BuiltinFn| {
+            super::resolve(cands, probe).is_some_and(|b| std::ptr::fn_addr_eq(b.f, f))
+        };
+        match argc {
+            2 if picks(&map, both::get) && picks(&list, both::get) => Some(FastOp::Get),
+            2 if picks(&map, both::contains_key) => Some(FastOp::ContainsKey),
+            2 if picks(&list, list::add) => Some(FastOp::Add),
+            3 if picks(&map, map::put) => Some(FastOp::Put),
+            _ => None,
+        }
+    }
+}
+
+/// `map.get(key)`: the value, or null when the key is absent.
+pub(crate) fn map_get(map: &MapRef, key: &Value) -> Value {
+    map.borrow().get(key).cloned().unwrap_or(Value::Null)
+}
+
+/// `map.containsKey(key)`.
+pub(crate) fn map_contains_key(map: &MapRef, key: &Value) -> bool {
+    map.borrow().contains_key(key)
+}
+
+/// `map.put(key, value)`: inserts or overwrites (an overwritten key keeps its place), within
+/// the run's collection size limit.
+pub(crate) fn map_put(ctx: &Ctx<'_>, map: &MapRef, key: Value, value: Value) -> Result<()> {
+    let len = map.borrow().len();
+    ctx.check_collection_len(len.saturating_add(1))?;
+    with_entries(map, |e| e.insert(key, value));
+    Ok(())
+}
+
+/// `list.get(index)`: the element; an index past the end is an error.
+pub(crate) fn list_get(list: &ListRef, index: &Value) -> Result<Value> {
+    let i = index_value(index, "get")?;
+    let items = list.borrow();
+    let i = check_index(i, items.len())?;
+    Ok(items[i].clone())
+}
+
+/// `list.add(x)`: appends, within the run's collection size limit.
+pub(crate) fn list_add(ctx: &Ctx<'_>, list: &ListRef, x: Value) -> Result<()> {
+    let len = list.borrow().len();
+    ctx.check_collection_len(len.saturating_add(1))?;
+    list.borrow_mut().push(x);
+    Ok(())
+}
+
 /// The receiver as a list (the dispatcher guarantees the type; this keeps a
 /// direct call from panicking).
 fn recv_list<'a>(args: &'a [Value], name: &str) -> Result<&'a ListRef> {
@@ -129,9 +202,13 @@ fn arg(args: &[Value], i: usize) -> &Value {
 
 /// A list index argument: a whole number (decimals truncated, numeric text parsed).
 fn index_arg(args: &[Value], i: usize, name: &str) -> Result<i64> {
-    super::arg_int(args, i).or_else(|_| {
-        fail(format!("{name}: the index must be a number, got {}", arg(args, i).ty().name()))
-    })
+    index_value(arg(args, i), name)
+}
+
+/// [`index_arg`] of one value.
+fn index_value(v: &Value, name: &str) -> Result<i64> {
+    super::arg_int(std::slice::from_ref(v), 0)
+        .or_else(|_| fail(format!("{name}: the index must be a number, got {}", v.ty().name())))
 }
 
 /// Checks `index` against a list of `len` elements (Zoho's message for an index past the end).

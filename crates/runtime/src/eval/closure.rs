@@ -16,7 +16,7 @@ use dg_syntax::Span;
 use std::rc::Rc;
 
 use super::{list_index, ops, Flow, Machine};
-use crate::builtins;
+use crate::builtins::{self, FastOp};
 use crate::error::{ErrorKind, Result, RuntimeError};
 use crate::ir::{Expr, ExprKind, Stmt, StmtKind};
 use crate::value::Text;
@@ -84,6 +84,90 @@ pub(crate) fn block(stmts: Vec<Stmt>) -> Block {
 
 fn exprs(list: Vec<Expr>) -> Box<[X]> {
     list.into_iter().map(expr).collect()
+}
+
+/// A builtin call with one to three arguments, the receiver counted (`m.get(k)`, `s.length()`,
+/// `m.put(k, v)`): the arguments are evaluated into an array on the Rust stack instead of the
+/// machine's argument stack, then dispatched like any builtin call ([`builtins::call_at`]).
+/// `get`, `containsKey`, `put` and `add` on a map or list receiver skip the dispatch (see
+/// [`FastOp`]).
+fn builtin_fixed(
+    name: Box<str>,
+    cands: &'static builtins::Candidates,
+    args: Box<[X]>,
+    span: Span,
+) -> X {
+    let op = FastOp::of(cands, args.len());
+    let site = builtins::Site::default();
+    let call = move |m: &mut Machine<'_, '_>, vals: &[Value]| {
+        builtins::call_at(&mut m.ctx, &name, cands, &site, vals).map_err(|e| e.at(span))
+    };
+    match <Box<[X; 3]>>::try_from(args) {
+        Ok(abc) => {
+            let [a, b, c] = *abc;
+            if op == Some(FastOp::Put) {
+                return x(move |m, f| {
+                    let (r, k, v) = (a(m, f)?, b(m, f)?, c(m, f)?);
+                    match &r {
+                        Value::Map(map) => match builtins::map_put(&m.ctx, map, k, v) {
+                            Ok(()) => Ok(Value::Null),
+                            Err(e) => Err(e.at(span)),
+                        },
+                        _ => call(m, &[r, k, v]),
+                    }
+                });
+            }
+            x(move |m, f| {
+                let vals = [a(m, f)?, b(m, f)?, c(m, f)?];
+                call(m, &vals)
+            })
+        }
+        Err(args) => match <Box<[X; 2]>>::try_from(args) {
+            Ok(ab) => {
+                let [a, b] = *ab;
+                match op {
+                    Some(FastOp::Get) => x(move |m, f| {
+                        let (r, k) = (a(m, f)?, b(m, f)?);
+                        match &r {
+                            Value::Map(map) => Ok(builtins::map_get(map, &k)),
+                            Value::List(list) => {
+                                builtins::list_get(list, &k).map_err(|e| e.at(span))
+                            }
+                            _ => call(m, &[r, k]),
+                        }
+                    }),
+                    Some(FastOp::Add) => x(move |m, f| {
+                        let (r, v) = (a(m, f)?, b(m, f)?);
+                        match &r {
+                            Value::List(list) => match builtins::list_add(&m.ctx, list, v) {
+                                Ok(()) => Ok(Value::Null),
+                                Err(e) => Err(e.at(span)),
+                            },
+                            _ => call(m, &[r, v]),
+                        }
+                    }),
+                    Some(FastOp::ContainsKey) => x(move |m, f| {
+                        let (r, k) = (a(m, f)?, b(m, f)?);
+                        match &r {
+                            Value::Map(map) => Ok(Value::Bool(builtins::map_contains_key(map, &k))),
+                            _ => call(m, &[r, k]),
+                        }
+                    }),
+                    _ => x(move |m, f| {
+                        let vals = [a(m, f)?, b(m, f)?];
+                        call(m, &vals)
+                    }),
+                }
+            }
+            Err(args) => {
+                let [a] = *<Box<[X; 1]>>::try_from(args).unwrap_or_else(|_| unreachable!("1..=3"));
+                x(move |m, f| {
+                    let v = a(m, f)?;
+                    call(m, std::slice::from_ref(&v))
+                })
+            }
+        },
+    }
 }
 
 fn is_comparison(op: BinOp) -> bool {
@@ -511,6 +595,9 @@ fn expr_inner(e: Expr) -> X {
         ExprKind::Or(l, r) => {
             let (l, r) = (cond(*l), cond(*r));
             x(move |m, f| Ok(Value::Bool(l(m, f)? || r(m, f)?)))
+        }
+        ExprKind::Builtin { name, cands, args } if (1..=3).contains(&args.len()) => {
+            builtin_fixed(name, cands, exprs(args), span)
         }
         ExprKind::Builtin { name, cands, args } => {
             let args = exprs(args);

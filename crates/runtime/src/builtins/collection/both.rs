@@ -15,13 +15,8 @@ use crate::Value;
 /// <https://www.zoho.com/deluge/help/functions/collection/get.html>
 pub(super) fn get(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     match arg(args, 0) {
-        Value::List(l) => {
-            let i = index_arg(args, 1, "get")?;
-            let items = l.borrow();
-            let i = check_index(i, items.len())?;
-            Ok(items[i].clone())
-        }
-        Value::Map(m) => Ok(m.borrow().get(arg(args, 1)).cloned().unwrap_or(Value::Null)),
+        Value::List(l) => super::list_get(l, arg(args, 1)),
+        Value::Map(m) => Ok(super::map_get(m, arg(args, 1))),
         other => not_collection("get", other),
     }
 }
@@ -72,7 +67,7 @@ pub(super) fn contains_key(_: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let found = match (arg(args, 0), arg(args, 1)) {
         (Value::List(l), Value::Int(i)) => usize::try_from(*i).is_ok_and(|i| i < l.borrow().len()),
         (Value::List(_), _) => false,
-        (Value::Map(m), k) => m.borrow().contains_key(k),
+        (Value::Map(m), k) => super::map_contains_key(m, k),
         (other, _) => return not_collection("containsKey", other),
     };
     Ok(Value::Bool(found))

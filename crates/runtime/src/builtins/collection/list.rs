@@ -15,9 +15,7 @@ use crate::{RuntimeError, Value};
 /// <https://www.zoho.com/deluge/help/list-manipulations/add.html>
 pub(super) fn add(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let list = recv_list(args, "add")?;
-    let len = list.borrow().len();
-    ctx.check_collection_len(len.saturating_add(1))?;
-    list.borrow_mut().push(arg(args, 1).clone());
+    super::list_add(ctx, list, arg(args, 1).clone())?;
     Ok(Value::Null)
 }
 

@@ -11,10 +11,7 @@ use crate::Value;
 /// <https://www.zoho.com/deluge/help/functions/map/put.html>
 pub(super) fn put(ctx: &mut Ctx<'_>, args: &[Value]) -> Result<Value> {
     let map = recv_map(args, "put")?;
-    let (k, v) = (arg(args, 1).clone(), arg(args, 2).clone());
-    let len = map.borrow().len();
-    ctx.check_collection_len(len.saturating_add(1))?;
-    with_entries(map, |e| e.insert(k, v));
+    super::map_put(ctx, map, arg(args, 1).clone(), arg(args, 2).clone())?;
     Ok(Value::Null)
 }
 
