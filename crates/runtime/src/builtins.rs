@@ -408,7 +408,7 @@ pub(crate) struct Site(Cell<Option<(RecvKind, &'static Builtin)>>);
 type RecvKind = Option<Discriminant<Value>>;
 
 /// [`call`] through a call site's cache: the same builtin, arity check and budgets.
-#[inline]
+#[inline(always)]
 pub(crate) fn call_at(
     ctx: &mut Ctx<'_>,
     name: &str,
@@ -441,7 +441,7 @@ fn resolve(cands: &Candidates, args: &[Value]) -> Option<&'static Builtin> {
 
 /// Calls `b`, which [`resolve`] picked for `args` (its arity counts the receiver or not),
 /// then checks the budgets the result may have moved.
-#[inline]
+#[inline(always)]
 fn call_resolved(ctx: &mut Ctx<'_>, name: &str, b: &Builtin, args: &[Value]) -> Result<Value> {
     let n = if b.recv == Recv::None { args.len() } else { args.len() - 1 };
     if n < b.min as usize || n > b.max as usize {
