@@ -102,71 +102,53 @@ fn builtin_fixed(
     let call = move |m: &mut Machine<'_, '_>, vals: &[Value]| {
         builtins::call_at(&mut m.ctx, &name, cands, &site, vals).map_err(|e| e.at(span))
     };
-    match <Box<[X; 3]>>::try_from(args) {
-        Ok(abc) => {
-            let [a, b, c] = *abc;
-            if op == Some(FastOp::Put) {
-                return x(move |m, f| {
-                    let (r, k, v) = (a(m, f)?, b(m, f)?, c(m, f)?);
-                    match &r {
-                        Value::Map(map) => match builtins::map_put(&m.ctx, map, k, v) {
-                            Ok(()) => Ok(Value::Null),
-                            Err(e) => Err(e.at(span)),
-                        },
-                        _ => call(m, &[r, k, v]),
-                    }
-                });
-            }
-            x(move |m, f| {
-                let vals = [a(m, f)?, b(m, f)?, c(m, f)?];
-                call(m, &vals)
-            })
-        }
-        Err(args) => match <Box<[X; 2]>>::try_from(args) {
-            Ok(ab) => {
-                let [a, b] = *ab;
-                match op {
-                    Some(FastOp::Get) => x(move |m, f| {
-                        let (r, k) = (a(m, f)?, b(m, f)?);
-                        match &r {
-                            Value::Map(map) => Ok(builtins::map_get(map, &k)),
-                            Value::List(list) => {
-                                builtins::list_get(list, &k).map_err(|e| e.at(span))
-                            }
-                            _ => call(m, &[r, k]),
-                        }
-                    }),
-                    Some(FastOp::Add) => x(move |m, f| {
-                        let (r, v) = (a(m, f)?, b(m, f)?);
-                        match &r {
-                            Value::List(list) => match builtins::list_add(&m.ctx, list, v) {
-                                Ok(()) => Ok(Value::Null),
-                                Err(e) => Err(e.at(span)),
-                            },
-                            _ => call(m, &[r, v]),
-                        }
-                    }),
-                    Some(FastOp::ContainsKey) => x(move |m, f| {
-                        let (r, k) = (a(m, f)?, b(m, f)?);
-                        match &r {
-                            Value::Map(map) => Ok(Value::Bool(builtins::map_contains_key(map, &k))),
-                            _ => call(m, &[r, k]),
-                        }
-                    }),
-                    _ => x(move |m, f| {
-                        let vals = [a(m, f)?, b(m, f)?];
-                        call(m, &vals)
-                    }),
+    let null = move |r: Result<()>| r.map(|()| Value::Null).map_err(|e| e.at(span));
+    let mut args = args.into_vec().into_iter();
+    match (args.next(), args.next(), args.next()) {
+        (Some(a), None, None) => x(move |m, f| {
+            let v = a(m, f)?;
+            call(m, std::slice::from_ref(&v))
+        }),
+        (Some(a), Some(b), None) => match op {
+            Some(FastOp::Get) => x(move |m, f| {
+                let (r, k) = (a(m, f)?, b(m, f)?);
+                match &r {
+                    Value::Map(map) => Ok(builtins::map_get(map, &k)),
+                    Value::List(list) => builtins::list_get(list, &k).map_err(|e| e.at(span)),
+                    _ => call(m, &[r, k]),
                 }
-            }
-            Err(args) => {
-                let [a] = *<Box<[X; 1]>>::try_from(args).unwrap_or_else(|_| unreachable!("1..=3"));
-                x(move |m, f| {
-                    let v = a(m, f)?;
-                    call(m, std::slice::from_ref(&v))
-                })
-            }
+            }),
+            Some(FastOp::ContainsKey) => x(move |m, f| {
+                let (r, k) = (a(m, f)?, b(m, f)?);
+                match &r {
+                    Value::Map(map) => Ok(Value::Bool(builtins::map_contains_key(map, &k))),
+                    _ => call(m, &[r, k]),
+                }
+            }),
+            Some(FastOp::Add) => x(move |m, f| {
+                let (r, v) = (a(m, f)?, b(m, f)?);
+                match &r {
+                    Value::List(list) => null(builtins::list_add(&m.ctx, list, v)),
+                    _ => call(m, &[r, v]),
+                }
+            }),
+            _ => x(move |m, f| {
+                let vals = [a(m, f)?, b(m, f)?];
+                call(m, &vals)
+            }),
         },
+        (Some(a), Some(b), Some(c)) if op == Some(FastOp::Put) => x(move |m, f| {
+            let (r, k, v) = (a(m, f)?, b(m, f)?, c(m, f)?);
+            match &r {
+                Value::Map(map) => null(builtins::map_put(&m.ctx, map, k, v)),
+                _ => call(m, &[r, k, v]),
+            }
+        }),
+        (Some(a), Some(b), Some(c)) => x(move |m, f| {
+            let vals = [a(m, f)?, b(m, f)?, c(m, f)?];
+            call(m, &vals)
+        }),
+        _ => unreachable!("builtin_fixed takes one to three arguments"),
     }
 }
 
