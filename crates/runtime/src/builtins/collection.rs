@@ -108,16 +108,20 @@ impl FastOp {
     /// when it is one of these: the row dispatch would pick for a map or a list receiver is
     /// checked, not the name, so a name some other table also has keeps its meaning.
     pub(crate) fn of(cands: &super::Candidates, argc: usize) -> Option<FastOp> {
-        let map = [Value::map(MapData::default())];
-        let list = [Value::list(Vec::new())];
-        let picks = |probe: &[Value], f: super::BuiltinFn| {
-            super::resolve(cands, probe).is_some_and(|b| std::ptr::fn_addr_eq(b.f, f))
+        if !(2..=3).contains(&argc) {
+            return None;
+        }
+        let row_for = |probe: Value| super::resolve(cands, &[probe]).map(|b| b.f);
+        let (on_map, on_list) =
+            (row_for(Value::map(MapData::default())), row_for(Value::list(Vec::new())));
+        let is = |row: Option<super::BuiltinFn>, f: super::BuiltinFn| {
+            row.is_some_and(|row| std::ptr::fn_addr_eq(row, f))
         };
         match argc {
-            2 if picks(&map, both::get) && picks(&list, both::get) => Some(FastOp::Get),
-            2 if picks(&map, both::contains_key) => Some(FastOp::ContainsKey),
-            2 if picks(&list, list::add) => Some(FastOp::Add),
-            3 if picks(&map, map::put) => Some(FastOp::Put),
+            2 if is(on_map, both::get) && is(on_list, both::get) => Some(FastOp::Get),
+            2 if is(on_map, both::contains_key) => Some(FastOp::ContainsKey),
+            2 if is(on_list, list::add) => Some(FastOp::Add),
+            3 if is(on_map, map::put) => Some(FastOp::Put),
             _ => None,
         }
     }
